@@ -1,0 +1,135 @@
+//! Command-line arguments (clap derive): parsing only, no I/O and no logic.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::report::Format;
+
+const EXAMPLES: &str = "\
+Examples:
+  keyhound scan                         scan the current directory
+  keyhound scan src/ config/.env        scan some paths
+  keyhound scan . --format sarif -o keyhound.sarif
+  keyhound scan . --format json | jq '.findings[].rule'
+  cat deploy.yaml | keyhound scan -     scan standard input
+  keyhound rules list                   show the built-in rules
+  keyhound rules check my-rules.toml    test your own rule file
+
+Exit codes: 0 no leaks, 1 leaks found (see --exit-code), 2 usage, configuration or I/O error.";
+
+/// keyhound: find leaked API keys and credentials before attackers do.
+#[derive(Debug, Parser)]
+#[command(name = "keyhound", version, about, after_help = EXAMPLES, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and directories (or `-` for standard input) for leaked credentials.
+    #[command(after_help = EXAMPLES)]
+    Scan(ScanArgs),
+    /// List or check rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+/// Where rules come from (shared by `scan` and `rules list`).
+#[derive(Debug, Args, Clone)]
+pub struct RuleArgs {
+    /// Extra rule file or directory of *.toml rule files (repeatable); a rule with the id of a
+    /// built-in rule replaces it.
+    #[arg(long = "rules", value_name = "FILE|DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Do not load the built-in rules (use only --rules and the config file).
+    #[arg(long)]
+    pub no_default_rules: bool,
+    /// Configuration file (default: .keyhound.toml at the root of the scanned directory).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When stdout is a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// `keyhound scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan; `-` reads standard input.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Rule sources.
+    #[command(flatten)]
+    pub rule_args: RuleArgs,
+    /// Also scan files excluded by .gitignore, .ignore and git's excludes.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Follow symbolic links.
+    #[arg(short = 'L', long)]
+    pub follow: bool,
+    /// Skip files larger than SIZE (bytes, or with K/M/G: 512K, 25M) [default: 25M]
+    #[arg(long, value_name = "SIZE")]
+    pub max_file_size: Option<String>,
+    /// Print raw secret values in reports (they are redacted by default).
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// Exit code when leaks are found.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub exit_code: u8,
+    /// Colour the text report.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// No progress, no summary on stderr, no warnings (statistics still count everything).
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Worker threads [default: all cores].
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// `keyhound rules …`.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Print the rules in effect.
+    List {
+        /// Output format.
+        #[arg(short, long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+        /// Rule sources.
+        #[command(flatten)]
+        rule_args: RuleArgs,
+    },
+    /// Validate rule files: regexes, `secret` groups, ids, examples and negative examples.
+    Check {
+        /// Rule files or directories of *.toml files.
+        #[arg(value_name = "FILE|DIR", required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
+/// Formats of `rules list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// A table.
+    Text,
+    /// A JSON array.
+    Json,
+}

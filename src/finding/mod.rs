@@ -1,0 +1,230 @@
+//! Findings: a raw match plus where it is, what it is and how to refer to it.
+//!
+//! Line and column mapping, snippets, redaction and fingerprints all happen here, once per
+//! match, outside the matcher's hot loop.
+
+pub mod fingerprint;
+pub mod lines;
+pub mod secret;
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::matcher::RawMatch;
+use crate::rules::{Confidence, Rule, Severity};
+pub use fingerprint::Fingerprint;
+use lines::LineIndex;
+pub use secret::Secret;
+
+/// Where a span is: 1-based lines and columns; `end_column` is the column just after the last
+/// character (exclusive, as SARIF's `endColumn`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    /// First line.
+    pub line: usize,
+    /// First column (code points).
+    pub column: usize,
+    /// Last line.
+    pub end_line: usize,
+    /// Column after the last character (exclusive).
+    pub end_column: usize,
+}
+
+/// A second part of a multi-part credential.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// Name of the part.
+    pub name: String,
+    /// Its value.
+    pub secret: Secret,
+    /// Where it is.
+    pub location: Location,
+}
+
+/// A credential found in a blob.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// Index of the rule in the scan's rule set.
+    pub rule_index: usize,
+    /// Rule id.
+    pub rule_id: String,
+    /// Rule name.
+    pub rule_name: String,
+    /// Provider.
+    pub provider: String,
+    /// Severity.
+    pub severity: Severity,
+    /// Confidence.
+    pub confidence: Confidence,
+    /// Path relative to the scan root, `/`-separated (`-` for stdin).
+    pub path: String,
+    /// Location of the whole credential (all parts).
+    pub location: Location,
+    /// Location of the first part's secret alone.
+    pub secret_location: Location,
+    /// The secret (first part).
+    pub secret: Secret,
+    /// Further parts.
+    pub parts: Vec<Part>,
+    /// The line of the secret, with every secret on it redacted.
+    pub snippet: String,
+    /// Shannon entropy of the secret.
+    pub entropy: f64,
+    /// Stable fingerprint.
+    pub fingerprint: Fingerprint,
+}
+
+/// Longest snippet kept, in characters around the secret.
+const SNIPPET_CONTEXT: usize = 60;
+
+/// Turns a blob's raw matches into findings (`matches` sorted by position).
+pub fn build(hay: &[u8], path: &str, matches: &[RawMatch], rules: &[Rule]) -> Vec<Finding> {
+    if matches.is_empty() {
+        return Vec::new();
+    }
+    let idx = LineIndex::new(hay);
+    let mut secret_spans: Vec<Range<usize>> = Vec::new();
+    for m in matches {
+        secret_spans.push(m.secret.clone());
+        secret_spans.extend(m.pair.clone());
+    }
+    secret_spans.sort_by_key(|r| r.start);
+    let loc = |r: &Range<usize>| {
+        let a = idx.locate(hay, r.start);
+        let b = idx.locate_end(hay, r.end);
+        Location {
+            line: a.line,
+            column: a.column,
+            end_line: b.line,
+            end_column: b.column + 1,
+        }
+    };
+    matches
+        .iter()
+        .map(|m| {
+            let rule = &rules[m.rule];
+            let secret = Secret::new(&hay[m.secret.clone()]);
+            let secret_location = loc(&m.secret);
+            let parts: Vec<Part> = m
+                .pair
+                .iter()
+                .map(|p| Part {
+                    name: rule
+                        .pair
+                        .as_ref()
+                        .map_or_else(String::new, |x| x.name.clone()),
+                    secret: Secret::new(&hay[p.clone()]),
+                    location: loc(p),
+                })
+                .collect();
+            let whole = match &m.pair {
+                Some(p) => m.secret.start.min(p.start)..m.secret.end.max(p.end),
+                None => m.secret.clone(),
+            };
+            let fingerprint = Fingerprint::new(
+                &rule.id,
+                secret.expose(),
+                parts.first().map(|p| p.secret.expose()),
+            );
+            Finding {
+                rule_index: m.rule,
+                rule_id: rule.id.clone(),
+                rule_name: rule.name.clone(),
+                provider: rule.provider.clone(),
+                severity: rule.severity,
+                confidence: rule.confidence,
+                path: path.to_string(),
+                location: loc(&whole),
+                secret_location,
+                snippet: snippet(hay, &idx, &m.secret, &secret_spans),
+                secret,
+                parts,
+                entropy: (m.entropy * 1000.0).round() / 1000.0,
+                fingerprint,
+            }
+        })
+        .collect()
+}
+
+/// The line holding `secret`, cut to a window around it, with every secret span redacted.
+fn snippet(hay: &[u8], idx: &LineIndex, secret: &Range<usize>, spans: &[Range<usize>]) -> String {
+    let line = idx.line_range(hay, secret.start);
+    let from = back_chars(hay, line.start, secret.start, SNIPPET_CONTEXT);
+    let sec_end_on_line = secret.end.min(line.end);
+    let to = forward_chars(hay, sec_end_on_line, line.end, SNIPPET_CONTEXT);
+    let mut out = String::new();
+    if from > line.start {
+        out.push('…');
+    }
+    let mut at = from;
+    for s in spans.iter().filter(|s| s.start < to && s.end > from) {
+        let s_start = s.start.max(at);
+        if s_start > at {
+            out.push_str(&String::from_utf8_lossy(&hay[at..s_start]));
+        }
+        if s.start >= from {
+            out.push_str(&secret::redact(&hay[s.clone()]));
+        } else {
+            out.push('…');
+        }
+        at = s.end.min(to).max(at);
+    }
+    if at < to {
+        out.push_str(&String::from_utf8_lossy(&hay[at..to]));
+    }
+    if to < line.end {
+        out.push('…');
+    }
+    out.trim()
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+fn back_chars(hay: &[u8], floor: usize, mut pos: usize, n: usize) -> usize {
+    let mut count = 0;
+    while pos > floor && count < n {
+        pos -= 1;
+        if (hay[pos] & 0xC0) != 0x80 {
+            count += 1;
+        }
+    }
+    pos
+}
+
+fn forward_chars(hay: &[u8], mut pos: usize, ceil: usize, n: usize) -> usize {
+    let mut count = 0;
+    while pos < ceil && count < n {
+        pos += 1;
+        while pos < ceil && (hay[pos] & 0xC0) == 0x80 {
+            pos += 1;
+        }
+        count += 1;
+    }
+    pos
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_redacts_every_secret_on_the_line() {
+        let hay = b"x = \"AAAABBBBCCCCDDDD\"; y = \"EEEEFFFFGGGGHHHH\"\nnext";
+        let idx = LineIndex::new(hay);
+        let spans = vec![5..21, 29..45];
+        let s = snippet(hay, &idx, &(5..21), &spans);
+        assert_eq!(s, "x = \"AAAA…\"; y = \"EEEE…\"");
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_secret() {
+        let mut hay = vec![b'a'; 500];
+        hay.extend_from_slice(b"SECRETSECRETSECRET");
+        hay.extend(vec![b'b'; 500]);
+        let idx = LineIndex::new(&hay);
+        let s = snippet(&hay, &idx, &(500..518), &[500..518]);
+        assert_eq!(s, format!("…{}SECR…{}…", "a".repeat(60), "b".repeat(60)));
+    }
+}

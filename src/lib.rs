@@ -1,0 +1,28 @@
+//! keyhound: a fast, accurate secret-leak scanner.
+//!
+//! Data flows in one direction:
+//!
+//! - [`source`]: working trees and stdin become [`source::Blob`]s (or counted skips);
+//! - [`matcher`]: a keyword prefilter, lazily compiled regexes, entropy and filters turn blob
+//!   bytes into [`matcher::RawMatch`]es;
+//! - [`finding`]: raw matches become [`finding::Finding`]s with locations, redacted snippets and
+//!   stable fingerprints;
+//! - [`policy`]: findings are kept or suppressed with a reason;
+//! - [`report`]: text, JSON, JSONL and SARIF writers.
+//!
+//! [`rules`] holds the rule data and its loader, [`scan`] drives the flow on all cores,
+//! [`stats`] counts everything, and [`cli`] only parses arguments and wires these together.
+
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod config;
+pub mod finding;
+pub mod matcher;
+pub mod policy;
+pub mod progress;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod source;
+pub mod stats;

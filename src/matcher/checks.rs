@@ -1,0 +1,223 @@
+//! Built-in validators that a rule names with `check = "…"`: structure a regex cannot express.
+//!
+//! - `jwt`: a JSON Web Token's header must decode (base64url) to a JSON object with `alg`, and
+//!   its payload to a JSON object.
+//! - `generic`: a generic `name = value` assignment must not name a public or identifying value
+//!   (`public_key`, `token_url`, `key_id`) and its value must look random rather than be a
+//!   reference, path or identifier (`config.apiKey`, `./keys/app.pem`, `SOME_CONSTANT`).
+
+use base64::Engine as _;
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+
+use crate::matcher::entropy::shannon;
+use crate::rules::CheckKind;
+
+const B64URL: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::URL_SAFE,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// How far before a value the name of a generic assignment is looked for.
+const NAME_REACH: usize = 96;
+
+/// Runs a check on a match: `hay` is the blob, `secret` the span of the `secret` group.
+///
+/// The generic check reads the assignment's name from the text before the value, which may
+/// begin before the regex match (the regex starts at its keyword, in the middle of
+/// `public_key`).
+pub fn passes(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>) -> bool {
+    match kind {
+        CheckKind::Jwt => jwt(&hay[secret]),
+        CheckKind::Generic => {
+            let from = secret.start.saturating_sub(NAME_REACH);
+            generic_name_ok(&hay[from..secret.start]) && generic_value_ok(&hay[secret])
+        }
+    }
+}
+
+fn decode_json_object(part: &[u8]) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let bytes = B64URL.decode(part).ok()?;
+    match serde_json::from_slice::<serde_json::Value>(&bytes).ok()? {
+        serde_json::Value::Object(m) => Some(m),
+        _ => None,
+    }
+}
+
+/// A JWT: `header.payload.signature`, header JSON with a string `alg`, payload a JSON object.
+pub fn jwt(token: &[u8]) -> bool {
+    let mut parts = token.split(|&b| b == b'.');
+    let (Some(h), Some(p)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    let Some(header) = decode_json_object(h) else {
+        return false;
+    };
+    header.get("alg").is_some_and(|a| a.is_string()) && decode_json_object(p).is_some()
+}
+
+/// Name suffixes that say the value identifies or describes a secret rather than being one.
+const NAME_SUFFIXES: &[&str] = &[
+    "id", "ids", "name", "names", "url", "uri", "path", "file", "dir", "type", "size", "length",
+    "len", "prefix", "format", "field", "header", "count", "version", "ttl", "expiry", "expires",
+    "timeout", "env", "var", "hint",
+];
+
+/// The assignment's name (the text before the value) is one that holds a secret.
+pub fn generic_name_ok(prefix: &[u8]) -> bool {
+    let trimmed = prefix
+        .iter()
+        .rposition(|b| b.is_ascii_alphanumeric())
+        .map(|i| &prefix[..=i])
+        .unwrap_or_default();
+    let start = trimmed
+        .iter()
+        .rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-' || *b == b'.'))
+        .map_or(0, |i| i + 1);
+    let name = trimmed[start..].to_ascii_lowercase();
+    let name = String::from_utf8_lossy(&name);
+    if name.contains("public") || name.contains("publishable") {
+        return false;
+    }
+    let last = name.rsplit(['_', '-', '.']).next().unwrap_or_default();
+    let camel_tail = camel_tail(&trimmed[start..]);
+    !NAME_SUFFIXES
+        .iter()
+        .any(|s| last == *s || camel_tail.as_deref() == Some(*s))
+}
+
+/// The last camelCase word of an identifier, lower-cased (`apiKeyId` -> `id`).
+fn camel_tail(ident: &[u8]) -> Option<String> {
+    let pos = ident.iter().rposition(|b| b.is_ascii_uppercase())?;
+    if pos == 0 {
+        return None;
+    }
+    Some(String::from_utf8_lossy(&ident[pos..]).to_ascii_lowercase())
+}
+
+/// The value looks like a random credential, not a reference, path, identifier or word.
+pub fn generic_value_ok(v: &[u8]) -> bool {
+    if !v.iter().any(|b| b.is_ascii_alphabetic()) {
+        return false;
+    }
+    if v.starts_with(b"/") || v.starts_with(b"./") || v.starts_with(b"../") || v.starts_with(b"~/")
+    {
+        return false;
+    }
+    if is_dotted_identifier(v) || is_path_with_extension(v) {
+        return false;
+    }
+    let has_digit = v.iter().any(u8::is_ascii_digit);
+    let wordy = v
+        .iter()
+        .all(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'-' | b'.'));
+    if wordy && (!has_digit) && shannon(v) < 4.5 {
+        return false;
+    }
+    // lower-case words joined by separators: `my-secret-value`, `not_a_real_token`
+    if v.iter()
+        .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'-' | b'.'))
+    {
+        return false;
+    }
+    true
+}
+
+fn is_ident(s: &[u8]) -> bool {
+    !s.is_empty()
+        && !s[0].is_ascii_digit()
+        && s.iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'$')
+}
+
+/// `config.apiKey`, `self.settings.token`: member access, not a value.
+fn is_dotted_identifier(v: &[u8]) -> bool {
+    let parts: Vec<&[u8]> = v.split(|&b| b == b'.').collect();
+    parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| is_ident(p) && !p.iter().all(u8::is_ascii_digit))
+        && parts
+            .iter()
+            .skip(1)
+            .all(|p| p[0].is_ascii_alphabetic() || p[0] == b'_')
+        && parts.iter().all(|p| p.len() < 40)
+}
+
+/// `keys/prod.json`, `certs/app.pem`: a path to a file, not a value.
+fn is_path_with_extension(v: &[u8]) -> bool {
+    if !v.contains(&b'/') {
+        return false;
+    }
+    match v.iter().rposition(|&b| b == b'.') {
+        Some(dot) => {
+            let ext = &v[dot + 1..];
+            (2..=5).contains(&ext.len()) && ext.iter().all(u8::is_ascii_lowercase)
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jwt_header_must_be_json_with_alg() {
+        let enc = |s: &str| B64URL.encode(s);
+        let good = format!(
+            "{}.{}.c2lnbmF0dXJl",
+            enc(r#"{"alg":"HS256","typ":"JWT"}"#),
+            enc(r#"{"sub":"1"}"#)
+        );
+        assert!(jwt(good.as_bytes()));
+        let no_alg = format!("{}.{}.c2ln", enc(r#"{"typ":"JWT"}"#), enc(r#"{"sub":"1"}"#));
+        assert!(!jwt(no_alg.as_bytes()));
+        assert!(!jwt(b"eyJub3Rqc29u.eyJhIjoxfQ.sig"));
+    }
+
+    #[test]
+    fn generic_names() {
+        for ok in [
+            "api_key = \"",
+            "SECRET_KEY=",
+            "\"apiKey\": \"",
+            "self.auth_token = '",
+            "password: ",
+        ] {
+            assert!(generic_name_ok(ok.as_bytes()), "{ok}");
+        }
+        for bad in [
+            "public_key = \"",
+            "apiKeyId: \"",
+            "token_url=",
+            "secretName: ",
+            "KEY_ID=",
+            "stripePublishableKey: '",
+        ] {
+            assert!(!generic_name_ok(bad.as_bytes()), "{bad}");
+        }
+    }
+
+    #[test]
+    fn generic_values() {
+        for ok in [
+            "q8Zr1LmX0vT4kP9sWb2N",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzz",
+            "3f9a1c7e0b2d4a6f9e8d7c6b5a4f3e2d",
+        ] {
+            assert!(generic_value_ok(ok.as_bytes()), "{ok}");
+        }
+        for bad in [
+            "response.data.accessToken",
+            "getAccessTokenFromEnvironment",
+            "SOME_CONSTANT_NAME_HERE",
+            "/etc/ssl/private/server",
+            "config/secrets/production.json",
+            "my-super-secret-value",
+            "1234567890123456",
+        ] {
+            assert!(!generic_value_ok(bad.as_bytes()), "{bad}");
+        }
+    }
+}

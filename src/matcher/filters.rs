@@ -1,0 +1,193 @@
+//! Filters that turn a regex match into "not a finding": placeholders, per-rule stopwords and
+//! allow regexes, and the minimum entropy.
+//!
+//! The placeholder filter is global (a rule can opt out with `placeholder_filter = false`): it
+//! knows what documentation, templates and configuration files put where a key should be.
+
+use crate::matcher::entropy::shannon;
+use crate::rules::Rule;
+
+/// Words that mark a value as a placeholder, matched case-insensitively anywhere in a secret.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "example",
+    "placeholder",
+    "your_",
+    "your-",
+    "yourkey",
+    "yourtoken",
+    "yoursecret",
+    "changeme",
+    "change_me",
+    "change-me",
+    "replace",
+    "dummy",
+    "redacted",
+    "fake",
+    "xxxxx",
+    "*****",
+    "....",
+    "\u{2026}",
+    "<",
+    ">",
+    "${",
+    "{{",
+    "$(",
+    "process.env",
+    "getenv",
+    "environ",
+    "-here",
+    "_here",
+    "insert",
+];
+
+/// Why a match was dropped (kept for `rules check` messages and tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dropped {
+    /// Looks like a placeholder or template.
+    Placeholder,
+    /// Contains one of the rule's stopwords.
+    Stopword,
+    /// Matches one of the rule's allow regexes.
+    Allowed,
+    /// Entropy below the rule's minimum.
+    LowEntropy,
+    /// A built-in check rejected it.
+    Check,
+}
+
+/// Applies a rule's filters to a secret; `None` means it stays a finding.
+pub fn judge(rule: &Rule, secret: &[u8]) -> Option<Dropped> {
+    if rule.placeholder_filter && is_placeholder(secret) {
+        return Some(Dropped::Placeholder);
+    }
+    if !rule.stopwords.is_empty() {
+        let lower = secret.to_ascii_lowercase();
+        if rule
+            .stopwords
+            .iter()
+            .any(|w| contains(&lower, w.as_bytes()))
+        {
+            return Some(Dropped::Stopword);
+        }
+    }
+    if rule.allow.iter().any(|a| a.is_match(secret)) {
+        return Some(Dropped::Allowed);
+    }
+    if let Some(min) = rule.min_entropy
+        && shannon(secret) < min
+    {
+        return Some(Dropped::LowEntropy);
+    }
+    None
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    memchr::memmem::find(hay, needle).is_some()
+}
+
+/// True when a value looks like a placeholder, a template or a non-random filler.
+pub fn is_placeholder(secret: &[u8]) -> bool {
+    let lower = secret.to_ascii_lowercase();
+    if PLACEHOLDER_WORDS
+        .iter()
+        .any(|w| contains(&lower, w.as_bytes()))
+    {
+        return true;
+    }
+    // `$VAR`, `$(cmd)`, `${VAR}`: a reference, not a value.
+    if secret.len() > 1
+        && secret[0] == b'$'
+        && (secret[1].is_ascii_alphabetic() || secret[1] == b'_')
+    {
+        return true;
+    }
+    has_run(secret, 6) || has_sequence(secret, 6) || distinct_bytes(secret) < 4
+}
+
+/// True when `s` has `n` identical bytes in a row.
+fn has_run(s: &[u8], n: usize) -> bool {
+    let mut run = 1;
+    for w in s.windows(2) {
+        run = if w[0] == w[1] { run + 1 } else { 1 };
+        if run >= n {
+            return true;
+        }
+    }
+    false
+}
+
+/// True when `s` has `n` alphanumerics in ascending or descending order (`abcdef`, `654321`).
+fn has_sequence(s: &[u8], n: usize) -> bool {
+    let (mut up, mut down) = (1, 1);
+    for w in s.windows(2) {
+        let ok = w[0].is_ascii_alphanumeric() && w[1].is_ascii_alphanumeric();
+        up = if ok && w[1] == w[0].wrapping_add(1) {
+            up + 1
+        } else {
+            1
+        };
+        down = if ok && w[1].wrapping_add(1) == w[0] {
+            down + 1
+        } else {
+            1
+        };
+        if up >= n || down >= n {
+            return true;
+        }
+    }
+    false
+}
+
+fn distinct_bytes(s: &[u8]) -> usize {
+    let mut seen = [false; 256];
+    let mut n = 0;
+    for &b in s {
+        if !seen[b as usize] {
+            seen[b as usize] = true;
+            n += 1;
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders() {
+        for p in [
+            "sk-actual-key-here",
+            "your_api_key",
+            "xxxxxxxxxxxxxxxx",
+            "<API_KEY>",
+            "${OPENAI_API_KEY}",
+            "$STRIPE_SECRET_KEY",
+            "process.env.OPENAI_API_KEY",
+            "os.getenv(\"KEY\")",
+            "changeme",
+            "AKIAIOSFODNN7EXAMPLE",
+            "abcdefghijklmnopqrstuvwxyz0123456789ABCD",
+            "sk-proj-XXXXXXXX",
+            "1234567890",
+            "aaaaaaaabbbb",
+            "{{ .Values.apiKey }}",
+            "sk-\u{2026}",
+            "ababababababab",
+        ] {
+            assert!(is_placeholder(p.as_bytes()), "{p} should be a placeholder");
+        }
+    }
+
+    #[test]
+    fn random_values_are_not_placeholders() {
+        for v in [
+            "q8Zr1LmX0vT4kP9sWb2N",
+            "sk-proj-Tq3x9LmZ0a_Rk2Vb-7",
+            "wP4n7Yc2",
+            "3f9a1c7e0b2d4a6f",
+        ] {
+            assert!(!is_placeholder(v.as_bytes()), "{v} is not a placeholder");
+        }
+    }
+}

@@ -1,0 +1,324 @@
+//! The matcher: blob bytes in, raw matches out.
+//!
+//! A [`Detector`] (shared by all threads) holds the rule set and the keyword automaton; each
+//! worker thread owns a [`Matcher`] with its scratch space (per-rule windows and regex
+//! caches), so the hot path allocates nothing per byte. Per blob:
+//!
+//! 1. the [prefilter](prefilter) finds keyword hits and turns them into windows per rule;
+//! 2. each triggered rule's regex (compiled on first use) runs only inside its merged windows;
+//! 3. [filters] and [checks] drop placeholders, low-entropy values and malformed tokens;
+//! 4. matches whose secrets overlap are resolved to one: provider rules beat generic ones,
+//!    multi-part and longer matches beat shorter ones.
+
+pub mod checks;
+pub mod entropy;
+pub mod filters;
+pub mod prefilter;
+pub mod regex;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use regex_automata::Input;
+use regex_automata::meta::Cache;
+use regex_automata::util::captures::Captures;
+
+use crate::rules::{Rule, RuleSet};
+use prefilter::Prefilter;
+
+/// A match before it becomes a finding: offsets into the blob.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawMatch {
+    /// Index of the rule in the rule set.
+    pub rule: usize,
+    /// The whole regex match.
+    pub span: Range<usize>,
+    /// The `secret` group.
+    pub secret: Range<usize>,
+    /// The second part of a multi-part credential.
+    pub pair: Option<Range<usize>>,
+    /// Shannon entropy of the secret, bits per character.
+    pub entropy: f64,
+}
+
+/// The compiled, shareable part of matching: rules plus keyword automaton.
+#[derive(Debug)]
+pub struct Detector {
+    rules: RuleSet,
+    prefilter: Prefilter,
+}
+
+/// How far a match touching its window's end may be re-searched with a longer window.
+const MAX_EXTENSION: usize = 1 << 20;
+/// How far around a first part the second part of a pair is looked for, at most.
+const PAIR_REACH: usize = 4096;
+
+impl Detector {
+    /// Builds the keyword automaton for a rule set.
+    pub fn new(rules: RuleSet) -> Result<Self, String> {
+        let prefilter = Prefilter::new(&rules)?;
+        Ok(Detector { rules, prefilter })
+    }
+
+    /// The rules.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// A per-thread matcher.
+    pub fn matcher(&self) -> Matcher<'_> {
+        let n = self.rules.len();
+        Matcher {
+            det: self,
+            windows: vec![Vec::new(); n],
+            touched: Vec::new(),
+            scratch: (0..n).map(|_| None).collect(),
+            pair_scratch: (0..n).map(|_| None).collect(),
+            found: Vec::new(),
+        }
+    }
+}
+
+type Scratch = Option<(Cache, Captures)>;
+
+/// Per-thread matching state.
+#[derive(Debug)]
+pub struct Matcher<'d> {
+    det: &'d Detector,
+    windows: Vec<Vec<(usize, usize)>>,
+    touched: Vec<u32>,
+    scratch: Vec<Scratch>,
+    pair_scratch: Vec<Scratch>,
+    found: Vec<RawMatch>,
+}
+
+impl<'d> Matcher<'d> {
+    /// The detector this matcher belongs to.
+    pub fn detector(&self) -> &'d Detector {
+        self.det
+    }
+
+    /// Finds every credential in `hay`, sorted by position.
+    pub fn scan(&mut self, hay: &[u8]) -> Vec<RawMatch> {
+        let rules = self.det.rules.rules();
+        let windows = &mut self.windows;
+        let touched = &mut self.touched;
+        self.det.prefilter.for_each_window(
+            hay,
+            |r| rules[r as usize].window,
+            |r, s, e| {
+                let w = &mut windows[r as usize];
+                match w.last_mut() {
+                    None => {
+                        touched.push(r);
+                        w.push((s, e));
+                    }
+                    Some(last) if s >= last.0 && s <= last.1 => last.1 = last.1.max(e),
+                    Some(_) => w.push((s, e)),
+                }
+            },
+        );
+        self.found.clear();
+        let touched = std::mem::take(&mut self.touched);
+        for &r in &touched {
+            let mut w = std::mem::take(&mut self.windows[r as usize]);
+            merge(&mut w);
+            self.run_rule(r as usize, &w, hay);
+            w.clear();
+            self.windows[r as usize] = w;
+        }
+        self.touched = touched;
+        self.touched.clear();
+        resolve_overlaps(std::mem::take(&mut self.found), rules)
+    }
+
+    fn run_rule(&mut self, r: usize, windows: &[(usize, usize)], hay: &[u8]) {
+        let rule = self.det.rules.get(r);
+        let Ok(re) = rule.regex.get() else { return };
+        let (cache, caps) =
+            self.scratch[r].get_or_insert_with(|| (re.re.create_cache(), re.re.create_captures()));
+        for &(ws, we) in windows {
+            let mut at = ws;
+            while at < we {
+                let mut end = we;
+                let found = loop {
+                    re.re
+                        .search_captures_with(cache, &Input::new(hay).range(at..end), caps);
+                    match caps.get_match() {
+                        None => break None,
+                        Some(m)
+                            if m.end() == end && end < hay.len() && end - at < MAX_EXTENSION =>
+                        {
+                            end = (end + (end - at).max(rule.window)).min(hay.len());
+                        }
+                        Some(m) => break Some(m.range()),
+                    }
+                };
+                let Some(span) = found else { break };
+                let secret = caps
+                    .get_group(re.secret_group)
+                    .map_or(span.clone(), |s| s.range());
+                at = secret.end.max(span.start + 1);
+                let bytes = &hay[secret.clone()];
+                if bytes.is_empty() || filters::judge(rule, bytes).is_some() {
+                    continue;
+                }
+                if let Some(kind) = rule.check
+                    && !checks::passes(kind, hay, secret.clone())
+                {
+                    continue;
+                }
+                let entropy = entropy::shannon(bytes);
+                let pair = match &rule.pair {
+                    Some(_) => find_pair(rule, &mut self.pair_scratch[r], hay, &span),
+                    None => None,
+                };
+                self.found.push(RawMatch {
+                    rule: r,
+                    span,
+                    secret,
+                    pair,
+                    entropy,
+                });
+            }
+        }
+    }
+}
+
+/// Sorts windows and merges overlapping ones.
+fn merge(w: &mut Vec<(usize, usize)>) {
+    if w.len() < 2 {
+        return;
+    }
+    w.sort_unstable();
+    let mut out = 0;
+    for i in 1..w.len() {
+        if w[i].0 <= w[out].1 {
+            w[out].1 = w[out].1.max(w[i].1);
+        } else {
+            out += 1;
+            w[out] = w[i];
+        }
+    }
+    w.truncate(out + 1);
+}
+
+/// Byte offset of the start of the line `n` lines before `pos` (bounded by `PAIR_REACH`).
+fn lines_back(hay: &[u8], pos: usize, n: usize) -> usize {
+    let floor = pos.saturating_sub(PAIR_REACH);
+    let mut seen = 0;
+    for i in (floor..pos).rev() {
+        if hay[i] == b'\n' {
+            if seen == n {
+                return i + 1;
+            }
+            seen += 1;
+        }
+    }
+    floor
+}
+
+/// Byte offset of the end of the line `n` lines after `pos` (bounded by `PAIR_REACH`).
+fn lines_forward(hay: &[u8], pos: usize, n: usize) -> usize {
+    let ceil = (pos + PAIR_REACH).min(hay.len());
+    let mut seen = 0;
+    for (i, &b) in hay[pos..ceil].iter().enumerate() {
+        if b == b'\n' {
+            if seen == n {
+                return pos + i;
+            }
+            seen += 1;
+        }
+    }
+    ceil
+}
+
+/// Looks for the second part of a multi-part credential near the first.
+fn find_pair(
+    rule: &Rule,
+    scratch: &mut Scratch,
+    hay: &[u8],
+    first: &Range<usize>,
+) -> Option<Range<usize>> {
+    let pair = rule.pair.as_ref()?;
+    let re = pair.regex.get().ok()?;
+    let (cache, caps) =
+        scratch.get_or_insert_with(|| (re.re.create_cache(), re.re.create_captures()));
+    let from = lines_back(hay, first.start, pair.within_lines);
+    let to = lines_forward(hay, first.end, pair.within_lines);
+    let mut best: Option<Range<usize>> = None;
+    let mut at = from;
+    while at < to {
+        re.re
+            .search_captures_with(cache, &Input::new(hay).range(at..to), caps);
+        let Some(m) = caps.get_match() else { break };
+        let s = caps
+            .get_group(re.secret_group)
+            .map_or(m.range(), |g| g.range());
+        at = s.end.max(m.start() + 1);
+        let overlaps_first = s.start < first.end && first.start < s.end;
+        if overlaps_first || filters::is_placeholder(&hay[s.clone()]) {
+            continue;
+        }
+        let dist = |r: &Range<usize>| r.start.abs_diff(first.start);
+        if best.as_ref().is_none_or(|b| dist(&s) < dist(b)) {
+            best = Some(s);
+        }
+    }
+    best
+}
+
+/// Keeps one match per secret: provider over generic, paired over single, longer over shorter.
+fn resolve_overlaps(mut found: Vec<RawMatch>, rules: &[Rule]) -> Vec<RawMatch> {
+    if found.len() < 2 {
+        return found;
+    }
+    found.sort_by_key(|m| {
+        (
+            rules[m.rule].generic,
+            m.pair.is_none(),
+            usize::MAX - (m.secret.end - m.secret.start),
+            m.rule,
+            m.secret.start,
+        )
+    });
+    let mut claimed: BTreeMap<usize, usize> = BTreeMap::new();
+    let overlaps = |claimed: &BTreeMap<usize, usize>, r: &Range<usize>| {
+        claimed
+            .range(..r.end)
+            .next_back()
+            .is_some_and(|(_, &e)| e > r.start)
+    };
+    let mut kept = Vec::with_capacity(found.len());
+    for m in found {
+        if overlaps(&claimed, &m.secret) || m.pair.as_ref().is_some_and(|p| overlaps(&claimed, p)) {
+            continue;
+        }
+        claimed.insert(m.secret.start, m.secret.end);
+        if let Some(p) = &m.pair {
+            claimed.insert(p.start, p.end);
+        }
+        kept.push(m);
+    }
+    kept.sort_by_key(|m| (m.secret.start, m.rule));
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_merge() {
+        let mut w = vec![(10, 20), (0, 5), (15, 30), (40, 50), (5, 6)];
+        merge(&mut w);
+        assert_eq!(w, vec![(0, 6), (10, 30), (40, 50)]);
+    }
+
+    #[test]
+    fn pair_reach_is_line_bounded() {
+        let hay = b"a\nb\nc\nd\ne";
+        assert_eq!(lines_back(hay, 6, 1), 4);
+        assert_eq!(lines_forward(hay, 2, 1), 5);
+    }
+}

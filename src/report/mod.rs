@@ -1,0 +1,81 @@
+//! Reports: a finished [`ScanOutcome`](crate::scan::ScanOutcome) to bytes.
+//!
+//! Writers are pure functions of the outcome (except [`jsonl`], which streams findings as the
+//! scan finds them). No writer prints a raw secret unless the context says `show_secrets`.
+
+pub mod json;
+pub mod jsonl;
+pub mod rules;
+pub mod sarif;
+pub mod text;
+
+use std::io::{self, Write};
+
+use clap::ValueEnum;
+
+use crate::finding::{Finding, Secret};
+use crate::rules::RuleSet;
+use crate::scan::ScanOutcome;
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Human-readable, grouped by file.
+    Text,
+    /// One JSON object: `version`, `tool`, `findings`, `suppressed`, `stats`.
+    Json,
+    /// One JSON object per finding per line, streamed as found.
+    Jsonl,
+    /// SARIF 2.1.0 for GitHub code scanning and other viewers.
+    Sarif,
+}
+
+/// What a writer needs besides the outcome.
+#[derive(Debug)]
+pub struct Context<'a> {
+    /// Print raw secrets instead of redacted ones.
+    pub show_secrets: bool,
+    /// Use ANSI colours (text format).
+    pub color: bool,
+    /// The rules of the scan (SARIF rule metadata).
+    pub rules: &'a RuleSet,
+}
+
+impl Context<'_> {
+    /// The secret as reports show it.
+    pub fn secret(&self, s: &Secret) -> String {
+        if self.show_secrets {
+            s.expose_str()
+        } else {
+            s.redacted()
+        }
+    }
+
+    /// The snippet as reports show it: redacted, or the raw line under `--show-secrets`.
+    pub fn snippet(&self, f: &Finding) -> String {
+        if self.show_secrets {
+            f.snippet
+                .replacen(&f.secret.redacted(), &f.secret.expose_str(), 1)
+        } else {
+            f.snippet.clone()
+        }
+    }
+}
+
+/// Version of the JSON and JSONL report layout; bumped on incompatible changes.
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
+/// Writes a finished outcome in `format` (JSONL writes whatever was not streamed).
+pub fn write(
+    out: &mut dyn Write,
+    format: Format,
+    outcome: &ScanOutcome,
+    ctx: &Context<'_>,
+) -> io::Result<()> {
+    match format {
+        Format::Text => text::write(out, outcome, ctx),
+        Format::Json => json::write(out, outcome, ctx),
+        Format::Jsonl => Ok(()),
+        Format::Sarif => sarif::write(out, outcome, ctx),
+    }
+}

@@ -1,0 +1,228 @@
+//! SARIF 2.1.0, built with `serde-sarif`'s types, in the shape GitHub code scanning accepts.
+//!
+//! `tool.driver.rules` lists every rule that has a result (with help text saying how to revoke
+//! and rotate the credential and a `security-severity`); each result has `ruleId`,
+//! `ruleIndex`, `level`, a message without the raw secret, a physical location relative to
+//! `%SRCROOT%`, and `partialFingerprints` derived from the rule and the secret, so an alert is
+//! tracked when the secret moves. Suppressed findings are results with `suppressions`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, Write};
+
+use serde_json::json;
+use serde_sarif::sarif::{
+    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag,
+    Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
+    Sarif, Suppression, Tool, ToolComponent,
+};
+
+use crate::finding::Finding;
+use crate::report::Context;
+use crate::rules::{Rule, Severity};
+use crate::scan::ScanOutcome;
+
+/// Where the official schema lives (also kept in `fixtures/schema/`).
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+/// keyhound's home page.
+pub const INFORMATION_URI: &str = "https://github.com/keyhound/keyhound";
+
+fn level(s: Severity) -> ResultLevel {
+    match s {
+        Severity::Critical | Severity::High => ResultLevel::Error,
+        Severity::Medium => ResultLevel::Warning,
+        Severity::Low => ResultLevel::Note,
+    }
+}
+
+fn text(s: impl Into<String>) -> MultiformatMessageString {
+    MultiformatMessageString::builder().text(s.into()).build()
+}
+
+fn descriptor(rule: &Rule) -> ReportingDescriptor {
+    let refs = rule.syntax.references.join(", ");
+    let help_text = format!(
+        "{} ({}). To fix: {} Then remove it from the code and history, and load it from a secret store or environment variable. References: {}",
+        rule.name, rule.provider, rule.syntax.revoke, refs
+    );
+    let mut md = format!(
+        "**{}** ({}) was found in the code.\n\n**Revoke and rotate:** {}\n\nRotate before removing: the key is already exposed to anyone with the history. Then load the new key from a secret store or an environment variable.\n",
+        rule.name, rule.provider, rule.syntax.revoke
+    );
+    if !rule.syntax.references.is_empty() {
+        md.push_str("\n**Format documentation:**\n");
+        for r in &rule.syntax.references {
+            md.push_str(&format!("- <{r}>\n"));
+        }
+    }
+    let mut props = BTreeMap::new();
+    props.insert(
+        "security-severity".to_string(),
+        json!(rule.severity.security_severity()),
+    );
+    props.insert(
+        "precision".to_string(),
+        json!(match rule.confidence {
+            crate::rules::Confidence::High => "very-high",
+            crate::rules::Confidence::Medium => "high",
+            crate::rules::Confidence::Low => "medium",
+        }),
+    );
+    props.insert("provider".to_string(), json!(rule.provider));
+    ReportingDescriptor::builder()
+        .id(rule.id.clone())
+        .name(rule.name.clone())
+        .short_description(text(format!("{} ({})", rule.name, rule.provider)))
+        .full_description(text(format!(
+            "A {} credential issued by {}. Severity {}, confidence {}.",
+            rule.name, rule.provider, rule.severity, rule.confidence
+        )))
+        .help(
+            MultiformatMessageString::builder()
+                .text(help_text)
+                .markdown(md)
+                .build(),
+        )
+        .default_configuration(
+            ReportingConfiguration::builder()
+                .level(json!(level(rule.severity)))
+                .build(),
+        )
+        .properties(
+            PropertyBag::builder()
+                .tags(vec![
+                    "security".to_string(),
+                    "secret".to_string(),
+                    format!("external/provider/{}", rule.provider),
+                ])
+                .additional_properties(props)
+                .build(),
+        )
+        .build()
+}
+
+fn result(
+    f: &Finding,
+    rule_index: usize,
+    suppression: Option<Suppression>,
+    ctx: &Context<'_>,
+) -> SarifResult {
+    let region = Region::builder()
+        .start_line(f.location.line as i64)
+        .start_column(f.location.column as i64)
+        .end_line(f.location.end_line as i64)
+        .end_column(f.location.end_column as i64)
+        .build();
+    let physical = PhysicalLocation::builder()
+        .artifact_location(
+            ArtifactLocation::builder()
+                .uri(uri(&f.path))
+                .uri_base_id("%SRCROOT%".to_string())
+                .build(),
+        )
+        .region(region)
+        .build();
+    let mut fp = BTreeMap::new();
+    fp.insert("keyhound/v1".to_string(), f.fingerprint.to_string());
+    let mut props = BTreeMap::new();
+    props.insert("severity".to_string(), json!(f.severity));
+    props.insert("confidence".to_string(), json!(f.confidence));
+    props.insert("fingerprint".to_string(), json!(f.fingerprint));
+    props.insert("secret".to_string(), json!(ctx.secret(&f.secret)));
+    props.insert("entropy".to_string(), json!(f.entropy));
+    let msg = format!(
+        "{} found: {} (fingerprint {}). Revoke and rotate it, then remove it from the code.",
+        f.rule_name,
+        f.secret.redacted(),
+        f.fingerprint
+    );
+    let b = SarifResult::builder()
+        .rule_id(f.rule_id.clone())
+        .rule_index(rule_index as i64)
+        .level(level(f.severity))
+        .message(Message::builder().text(msg).build())
+        .locations(vec![
+            Location::builder().physical_location(physical).build(),
+        ])
+        .partial_fingerprints(fp)
+        .properties(PropertyBag::builder().additional_properties(props).build());
+    match suppression {
+        Some(s) => b.suppressions(vec![s]).build(),
+        None => b.build(),
+    }
+}
+
+/// Percent-encodes what a relative URI reference cannot hold as is.
+fn uri(path: &str) -> String {
+    let mut s = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+            s.push(b as char);
+        } else {
+            s.push_str(&format!("%{b:02X}"));
+        }
+    }
+    s
+}
+
+/// Writes the SARIF log.
+pub fn write(out: &mut dyn Write, outcome: &ScanOutcome, ctx: &Context<'_>) -> io::Result<()> {
+    let mut index: HashMap<usize, usize> = HashMap::new();
+    let mut rules = Vec::new();
+    let all = outcome
+        .findings
+        .iter()
+        .chain(outcome.suppressed.iter().map(|s| &s.finding));
+    for f in all {
+        index.entry(f.rule_index).or_insert_with(|| {
+            rules.push(descriptor(ctx.rules.get(f.rule_index)));
+            rules.len() - 1
+        });
+    }
+    let mut results: Vec<SarifResult> = outcome
+        .findings
+        .iter()
+        .map(|f| result(f, index[&f.rule_index], None, ctx))
+        .collect();
+    for s in &outcome.suppressed {
+        let sup = Suppression::builder()
+            .kind(json!("external"))
+            .justification(format!("{:?}", s.reason))
+            .build();
+        results.push(result(
+            &s.finding,
+            index[&s.finding.rule_index],
+            Some(sup),
+            ctx,
+        ));
+    }
+    let driver = ToolComponent::builder()
+        .name("keyhound".to_string())
+        .version(env!("CARGO_PKG_VERSION").to_string())
+        .semantic_version(env!("CARGO_PKG_VERSION").to_string())
+        .information_uri(INFORMATION_URI.to_string())
+        .rules(rules)
+        .build();
+    let run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .results(results)
+        .column_kind(json!("unicodeCodePoints"))
+        .build();
+    let log = Sarif::builder()
+        .schema(SCHEMA.to_string())
+        .version(json!("2.1.0"))
+        .runs(vec![run])
+        .build();
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uri;
+
+    #[test]
+    fn uris_are_escaped() {
+        assert_eq!(uri("src/a b#c.txt"), "src/a%20b%23c.txt");
+        assert_eq!(uri("é"), "%C3%A9");
+    }
+}

@@ -1,0 +1,133 @@
+//! Human-readable report: findings grouped by file, then a one-line summary.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use crate::finding::Finding;
+use crate::report::Context;
+use crate::rules::Severity;
+use crate::scan::ScanOutcome;
+use crate::stats::ScanStats;
+
+struct Paint(bool);
+
+impl Paint {
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn severity(&self, s: Severity) -> String {
+        let code = match s {
+            Severity::Critical => "1;31",
+            Severity::High => "31",
+            Severity::Medium => "33",
+            Severity::Low => "36",
+        };
+        self.wrap(code, &format!("{:<8}", s.as_str()))
+    }
+}
+
+/// Writes the text report.
+pub fn write(out: &mut dyn Write, outcome: &ScanOutcome, ctx: &Context<'_>) -> io::Result<()> {
+    let p = Paint(ctx.color);
+    let mut last_path: Option<&str> = None;
+    for f in &outcome.findings {
+        if last_path != Some(f.path.as_str()) {
+            if last_path.is_some() {
+                writeln!(out)?;
+            }
+            writeln!(out, "{}", p.wrap("1;35", &f.path))?;
+            last_path = Some(&f.path);
+        }
+        write_finding(out, f, ctx, &p)?;
+    }
+    if !outcome.findings.is_empty() {
+        writeln!(out)?;
+    }
+    writeln!(out, "{}", summary(&outcome.findings, &outcome.stats))
+}
+
+fn write_finding(out: &mut dyn Write, f: &Finding, ctx: &Context<'_>, p: &Paint) -> io::Result<()> {
+    let pos = format!("{}:{}", f.location.line, f.location.column);
+    writeln!(
+        out,
+        "  {:>8}  {} {}  {}",
+        pos,
+        p.severity(f.severity),
+        p.wrap("1", &f.rule_id),
+        f.rule_name
+    )?;
+    writeln!(
+        out,
+        "            secret {}  fingerprint {}",
+        ctx.secret(&f.secret),
+        f.fingerprint
+    )?;
+    for part in &f.parts {
+        writeln!(
+            out,
+            "            {} {} at {}:{}",
+            part.name,
+            ctx.secret(&part.secret),
+            part.location.line,
+            part.location.column
+        )?;
+    }
+    writeln!(out, "            {}", p.wrap("2", &ctx.snippet(f)))
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// The one-line summary (also printed on stderr for machine formats).
+pub fn summary(findings: &[Finding], stats: &ScanStats) -> String {
+    let mut by_sev: BTreeMap<std::cmp::Reverse<Severity>, u64> = BTreeMap::new();
+    let mut files = std::collections::HashSet::new();
+    for f in findings {
+        *by_sev.entry(std::cmp::Reverse(f.severity)).or_default() += 1;
+        files.insert(f.path.as_str());
+    }
+    let mut s = if findings.is_empty() {
+        "no leaks found".to_string()
+    } else {
+        let sev: Vec<String> = by_sev.iter().map(|(k, v)| format!("{v} {}", k.0)).collect();
+        format!(
+            "{} ({}) in {}",
+            plural(findings.len() as u64, "finding", "findings"),
+            sev.join(", "),
+            plural(files.len() as u64, "file", "files")
+        )
+    };
+    s.push_str(&format!(
+        "; scanned {} ({}) in {:.2} s with {} rules",
+        plural(stats.files_scanned, "file", "files"),
+        mib(stats.bytes_scanned),
+        stats.duration_ms as f64 / 1000.0,
+        stats.rules
+    ));
+    if !stats.skipped.is_empty() {
+        let sk: Vec<String> = stats
+            .skipped
+            .iter()
+            .map(|(k, v)| format!("{} {}", v.files, k))
+            .collect();
+        s.push_str(&format!("; skipped {}", sk.join(", ")));
+    }
+    if !stats.suppressed.is_empty() {
+        let sp: Vec<String> = stats
+            .suppressed
+            .iter()
+            .map(|(k, v)| format!("{v} {k}"))
+            .collect();
+        s.push_str(&format!("; suppressed {}", sp.join(", ")));
+    }
+    s
+}

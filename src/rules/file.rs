@@ -1,0 +1,120 @@
+//! Serde types for rule files exactly as they are written (`rules/*.toml`, `--rules`,
+//! `[[rules]]` in `.keyhound.toml`).
+//!
+//! These are kept apart from the compiled [`crate::rules::Rule`] so that load errors can name the
+//! file and rule id, and so the data format can evolve without touching the matcher.
+
+use serde::{Deserialize, Serialize};
+
+use crate::rules::{Confidence, Severity};
+
+/// A whole rule file: a list of `[[rules]]` tables.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    /// The rules in the file, in order.
+    #[serde(default)]
+    pub rules: Vec<RuleSyntax>,
+}
+
+/// One rule as written in TOML.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSyntax {
+    /// Stable kebab-case identifier.
+    pub id: String,
+    /// Human-readable name.
+    pub name: String,
+    /// Who issues the credential.
+    pub provider: String,
+    /// How bad a leak is.
+    pub severity: Severity,
+    /// How sure a match is a real credential (default high).
+    #[serde(default)]
+    pub confidence: Option<Confidence>,
+    /// Literals for the prefilter, matched ASCII case-insensitively.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// The regex, with a named group `secret`.
+    pub regex: String,
+    /// Minimum Shannon entropy (bits per character) of the secret.
+    #[serde(default)]
+    pub entropy: Option<f64>,
+    /// Bytes after a keyword hit that a match may reach.
+    #[serde(default)]
+    pub window: Option<usize>,
+    /// A built-in validator to run on the match.
+    #[serde(default)]
+    pub check: Option<CheckKind>,
+    /// Whether the placeholder filter applies (default true).
+    #[serde(default = "default_true")]
+    pub placeholder_filter: bool,
+    /// Generic rules lose to provider rules on the same secret.
+    #[serde(default)]
+    pub generic: bool,
+    /// Regexes: a secret matching any of them is not a finding.
+    #[serde(default)]
+    pub allow: Vec<String>,
+    /// Words: a secret containing any of them (case-insensitive) is not a finding.
+    #[serde(default)]
+    pub stopwords: Vec<String>,
+    /// The provider's documentation of the format.
+    #[serde(default)]
+    pub references: Vec<String>,
+    /// Where and how this credential is revoked and rotated.
+    #[serde(default)]
+    pub revoke: String,
+    /// Strings that must match, with the expected secret.
+    #[serde(default)]
+    pub examples: Vec<Example>,
+    /// Strings that must not match.
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
+    /// A second part reported in the same finding (e.g. AWS secret access key).
+    #[serde(default)]
+    pub pair: Option<PairSyntax>,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// An example that must match.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    /// Input text.
+    pub text: String,
+    /// The secret the rule must report for it.
+    pub secret: String,
+    /// The second part the rule must report, if the rule has a pair.
+    #[serde(default)]
+    pub pair: Option<String>,
+}
+
+/// The second part of a multi-part credential.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairSyntax {
+    /// Name of the part, e.g. "secret access key".
+    pub name: String,
+    /// Regex with a named group `secret`.
+    pub regex: String,
+    /// The part must start within this many lines of the first part.
+    #[serde(default = "default_within")]
+    pub within_lines: usize,
+}
+
+fn default_within() -> usize {
+    5
+}
+
+/// Built-in validators a rule can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckKind {
+    /// A JSON Web Token: the header must decode to a JSON object with `alg`.
+    Jwt,
+    /// A generic assignment: the name must not be public/id-like and the value must look random.
+    Generic,
+}

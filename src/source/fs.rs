@@ -1,0 +1,192 @@
+//! Working-tree walk: `ignore`'s parallel walker, then each regular file read whole.
+//!
+//! Honours `.gitignore` (also outside a git repository), `.ignore` and git's global excludes;
+//! hidden files such as `.env` are scanned; `.git/` directories are never walked as files;
+//! symlinks are not followed unless asked. Every file is either handed on as a blob or counted
+//! with a [`SkipReason`].
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use ignore::{DirEntry, WalkBuilder, WalkState};
+
+use crate::source::{Blob, BlobSink, Origin, SkipReason, looks_binary};
+
+/// Walk settings.
+#[derive(Debug, Clone)]
+pub struct WalkOptions {
+    /// Scan files that ignore files exclude.
+    pub no_ignore: bool,
+    /// Follow symbolic links.
+    pub follow_links: bool,
+    /// Files larger than this are skipped.
+    pub max_file_size: u64,
+    /// Worker threads (0 = all cores).
+    pub threads: usize,
+}
+
+/// Walks `roots` in parallel; `make_sink` is called once per worker thread.
+pub fn walk<'s, S, F>(roots: &[PathBuf], opts: &WalkOptions, make_sink: F)
+where
+    S: BlobSink + Send + 's,
+    F: Fn() -> S + Sync + 's,
+{
+    let Some((first, rest)) = roots.split_first() else {
+        return;
+    };
+    let mut b = WalkBuilder::new(first);
+    for r in rest {
+        b.add(r);
+    }
+    b.hidden(false)
+        .parents(true)
+        .ignore(!opts.no_ignore)
+        .git_ignore(!opts.no_ignore)
+        .git_global(!opts.no_ignore)
+        .git_exclude(!opts.no_ignore)
+        .require_git(false)
+        .follow_links(opts.follow_links)
+        .threads(opts.threads)
+        .filter_entry(|e| !(e.file_name() == ".git" && e.file_type().is_some_and(|t| t.is_dir())));
+    let multi = roots.len() > 1;
+    let roots: Vec<PathBuf> = roots.to_vec();
+    b.build_parallel().run(|| {
+        let mut sink = make_sink();
+        let mut buf = Vec::new();
+        let roots = roots.clone();
+        let max = opts.max_file_size;
+        Box::new(move |entry| {
+            visit(entry, &roots, multi, max, &mut buf, &mut sink);
+            WalkState::Continue
+        })
+    });
+}
+
+/// The path shown for a file: relative to its root, or as given when several roots are walked.
+pub fn display_path(path: &Path, roots: &[PathBuf], multi: bool) -> String {
+    let rel = if multi {
+        path
+    } else {
+        roots
+            .iter()
+            .find_map(|r| path.strip_prefix(r).ok())
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(path)
+    };
+    let s = rel.to_string_lossy();
+    let s = s.strip_prefix("./").unwrap_or(&s);
+    if std::path::MAIN_SEPARATOR == '/' {
+        s.to_string()
+    } else {
+        s.replace(std::path::MAIN_SEPARATOR, "/")
+    }
+}
+
+fn visit(
+    entry: Result<DirEntry, ignore::Error>,
+    roots: &[PathBuf],
+    multi: bool,
+    max: u64,
+    buf: &mut Vec<u8>,
+    sink: &mut impl BlobSink,
+) {
+    let entry = match entry {
+        Ok(e) => e,
+        Err(err) => {
+            let path = err_path(&err)
+                .map(|p| display_path(p, roots, multi))
+                .unwrap_or_default();
+            sink.skipped(&path, SkipReason::WalkError, 0, &err.to_string());
+            return;
+        }
+    };
+    let Some(ft) = entry.file_type() else {
+        return; // stdin entry; not produced by our walk
+    };
+    if ft.is_dir() {
+        return;
+    }
+    let path = display_path(entry.path(), roots, multi);
+    if ft.is_symlink() {
+        sink.skipped(&path, SkipReason::Symlink, 0, "");
+        return;
+    }
+    if !ft.is_file() {
+        sink.skipped(&path, SkipReason::SpecialFile, 0, "");
+        return;
+    }
+    read_file(entry.path(), &path, max, buf, sink);
+}
+
+fn err_path(err: &ignore::Error) -> Option<&Path> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            err_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child),
+        _ => None,
+    }
+}
+
+/// Reads one file into `buf` and hands it on, or reports why not.
+pub fn read_file(
+    fs_path: &Path,
+    path: &str,
+    max: u64,
+    buf: &mut Vec<u8>,
+    sink: &mut impl BlobSink,
+) {
+    let mut f = match File::open(fs_path) {
+        Ok(f) => f,
+        Err(e) => return sink.skipped(path, SkipReason::Unreadable, 0, &e.to_string()),
+    };
+    let len = match f.metadata() {
+        Ok(m) if !m.is_file() => return sink.skipped(path, SkipReason::SpecialFile, 0, ""),
+        Ok(m) => m.len(),
+        Err(e) => return sink.skipped(path, SkipReason::Unreadable, 0, &e.to_string()),
+    };
+    if len > max {
+        return sink.skipped(path, SkipReason::TooLarge, len, "");
+    }
+    buf.clear();
+    // `take` bounds the read if the file grows while we read it.
+    if let Err(e) = (&mut f).take(max + 1).read_to_end(buf) {
+        return sink.skipped(path, SkipReason::Unreadable, 0, &e.to_string());
+    }
+    if buf.len() as u64 > max {
+        return sink.skipped(
+            path,
+            SkipReason::TooLarge,
+            buf.len() as u64,
+            "grew past the size limit while being read",
+        );
+    }
+    if looks_binary(buf) {
+        return sink.skipped(path, SkipReason::Binary, buf.len() as u64, "");
+    }
+    sink.blob(Blob {
+        bytes: buf,
+        origin: Origin::File {
+            path: path.to_string(),
+        },
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_paths() {
+        let roots = vec![PathBuf::from("/tmp/x")];
+        assert_eq!(
+            display_path(Path::new("/tmp/x/a/b.txt"), &roots, false),
+            "a/b.txt"
+        );
+        assert_eq!(display_path(Path::new("/tmp/x"), &roots, false), "/tmp/x");
+        let roots = vec![PathBuf::from("./a"), PathBuf::from("b")];
+        assert_eq!(display_path(Path::new("./a/f"), &roots, true), "a/f");
+    }
+}

@@ -1,0 +1,102 @@
+//! Sources turn inputs into blobs; they never see rules.
+//!
+//! A source reads bytes and hands each [`Blob`] to a [`BlobSink`], or tells the sink why it
+//! skipped something ([`SkipReason`]): nothing read or skipped goes uncounted.
+
+pub mod fs;
+pub mod stdin;
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// Where a blob came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A file of a working tree; the path is relative to the scan root, `/`-separated.
+    File {
+        /// Display path.
+        path: String,
+    },
+    /// Standard input.
+    Stdin,
+}
+
+impl Origin {
+    /// The path shown in reports.
+    pub fn path(&self) -> &str {
+        match self {
+            Origin::File { path } => path,
+            Origin::Stdin => "-",
+        }
+    }
+}
+
+/// Bytes to scan, with their origin.
+#[derive(Debug)]
+pub struct Blob<'a> {
+    /// Content.
+    pub bytes: &'a [u8],
+    /// Origin.
+    pub origin: Origin,
+}
+
+/// Why something was not scanned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// NUL byte in the first 8 KiB.
+    Binary,
+    /// Larger than `--max-file-size`.
+    TooLarge,
+    /// Could not be opened or read (permissions, vanished, I/O error).
+    Unreadable,
+    /// A symbolic link (not followed without `--follow`).
+    Symlink,
+    /// A FIFO, socket or device file (never opened: it could block).
+    SpecialFile,
+    /// The walk itself failed on an entry (unreadable directory, loop, bad ignore file).
+    WalkError,
+}
+
+impl SkipReason {
+    /// Snake-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::Binary => "binary",
+            SkipReason::TooLarge => "too_large",
+            SkipReason::Unreadable => "unreadable",
+            SkipReason::Symlink => "symlink",
+            SkipReason::SpecialFile => "special_file",
+            SkipReason::WalkError => "walk_error",
+        }
+    }
+
+    /// Whether a skip of this kind deserves a warning on stderr (something went wrong, as
+    /// opposed to a file that is skipped by design).
+    pub fn is_error(self) -> bool {
+        matches!(self, SkipReason::Unreadable | SkipReason::WalkError)
+    }
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Receives blobs and skips from a source (one sink per worker thread).
+pub trait BlobSink {
+    /// A blob to scan.
+    fn blob(&mut self, blob: Blob<'_>);
+    /// Something not scanned, why, and details for the warning.
+    fn skipped(&mut self, path: &str, reason: SkipReason, bytes: u64, detail: &str);
+}
+
+/// How many leading bytes are checked for NUL to decide a file is binary.
+pub const BINARY_PROBE: usize = 8 * 1024;
+
+/// True when the first [`BINARY_PROBE`] bytes hold a NUL.
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some()
+}

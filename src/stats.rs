@@ -1,0 +1,110 @@
+//! Scan statistics: every file and byte scanned, every skip by reason, every finding.
+//!
+//! Each worker keeps its own [`ScanStats`] and they are [merged](ScanStats::merge) at the end,
+//! so counting costs no synchronisation.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::source::SkipReason;
+
+/// Files and bytes skipped for one reason.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SkipCount {
+    /// Number of files.
+    pub files: u64,
+    /// Their size in bytes, where known.
+    pub bytes: u64,
+}
+
+/// What a scan covered.
+#[derive(Debug, Default, Clone, PartialEq, Serialize)]
+pub struct ScanStats {
+    /// Blobs (files, stdin) scanned.
+    pub files_scanned: u64,
+    /// Bytes scanned.
+    pub bytes_scanned: u64,
+    /// Files not scanned, by reason.
+    pub skipped: BTreeMap<SkipReason, SkipCount>,
+    /// Unsuppressed findings.
+    pub findings: u64,
+    /// Suppressed findings, by reason.
+    pub suppressed: BTreeMap<String, u64>,
+    /// Rules in the rule set.
+    pub rules: usize,
+    /// Wall time of the scan in milliseconds.
+    pub duration_ms: u64,
+}
+
+impl ScanStats {
+    /// Adds another worker's counts.
+    pub fn merge(&mut self, o: &ScanStats) {
+        self.files_scanned += o.files_scanned;
+        self.bytes_scanned += o.bytes_scanned;
+        for (k, v) in &o.skipped {
+            let e = self.skipped.entry(*k).or_default();
+            e.files += v.files;
+            e.bytes += v.bytes;
+        }
+        self.findings += o.findings;
+        for (k, v) in &o.suppressed {
+            *self.suppressed.entry(k.clone()).or_default() += v;
+        }
+    }
+
+    /// Counts a skipped file.
+    pub fn skip(&mut self, reason: SkipReason, bytes: u64) {
+        let e = self.skipped.entry(reason).or_default();
+        e.files += 1;
+        e.bytes += bytes;
+    }
+
+    /// Total files skipped.
+    pub fn skipped_files(&self) -> u64 {
+        self.skipped.values().map(|c| c.files).sum()
+    }
+
+    /// Files that could not be read or walked (errors, as opposed to skips by design).
+    pub fn error_files(&self) -> u64 {
+        self.skipped
+            .iter()
+            .filter(|(k, _)| k.is_error())
+            .map(|(_, c)| c.files)
+            .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_adds_everything() {
+        let mut a = ScanStats {
+            files_scanned: 1,
+            bytes_scanned: 10,
+            ..Default::default()
+        };
+        a.skip(SkipReason::Binary, 5);
+        let mut b = ScanStats {
+            files_scanned: 2,
+            bytes_scanned: 20,
+            findings: 3,
+            ..Default::default()
+        };
+        b.skip(SkipReason::Binary, 7);
+        b.skip(SkipReason::Unreadable, 0);
+        a.merge(&b);
+        assert_eq!((a.files_scanned, a.bytes_scanned, a.findings), (3, 30, 3));
+        assert_eq!(
+            a.skipped[&SkipReason::Binary],
+            SkipCount {
+                files: 2,
+                bytes: 12
+            }
+        );
+        assert_eq!(a.skipped_files(), 3);
+        assert_eq!(a.error_files(), 1);
+    }
+}

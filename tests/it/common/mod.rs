@@ -1,0 +1,174 @@
+//! Test harness: run the built binary, build fake secrets at test time, make temp trees.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The binary under test: `KEYHOUND_TEST_PROGRAM` (e.g. a release build) or cargo's build.
+pub fn program() -> PathBuf {
+    std::env::var_os("KEYHOUND_TEST_PROGRAM").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_keyhound")),
+        PathBuf::from,
+    )
+}
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A finished run.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+}
+
+fn finish(out: Output) -> Run {
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs keyhound with `args` in `cwd`, no stdin, colour off.
+pub fn run_in(cwd: &Path, args: &[&str]) -> Run {
+    let out = Command::new(program())
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("keyhound runs");
+    finish(out)
+}
+
+/// Runs keyhound in the repository root.
+pub fn run(args: &[&str]) -> Run {
+    run_in(&repo(), args)
+}
+
+/// Runs keyhound with `input` on stdin.
+pub fn run_stdin(args: &[&str], input: &[u8]) -> Run {
+    use std::io::Write;
+    let mut child = Command::new(program())
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("keyhound starts");
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    finish(child.wait_with_output().unwrap())
+}
+
+/// Deterministic pseudo-random characters for fake secrets (xorshift; no crate needed).
+pub struct Fake(u64);
+
+pub const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+pub const URLSAFE: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+pub const HEX: &[u8] = b"0123456789abcdef";
+
+impl Fake {
+    pub fn new(seed: u64) -> Self {
+        Fake(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+
+    /// `n` characters from `alphabet`, with no run, sequence or placeholder word by chance.
+    pub fn chars(&mut self, n: usize, alphabet: &[u8]) -> String {
+        loop {
+            let s: String = (0..n)
+                .map(|_| alphabet[(self.next() % alphabet.len() as u64) as usize] as char)
+                .collect();
+            let lower = s.to_ascii_lowercase();
+            let bad = [
+                "example", "fake", "xxxxx", "dummy", "here", "insert", "replace",
+            ]
+            .iter()
+            .any(|w| lower.contains(w));
+            if !bad && s.chars().collect::<std::collections::HashSet<_>>().len() > 4 {
+                return s;
+            }
+        }
+    }
+
+    pub fn openai_project(&mut self) -> String {
+        format!(
+            "sk-proj-{}T3BlbkFJ{}",
+            self.chars(74, URLSAFE),
+            self.chars(74, URLSAFE)
+        )
+    }
+
+    pub fn generic(&mut self) -> String {
+        self.chars(40, ALNUM)
+    }
+}
+
+/// A temporary directory with files.
+pub struct Tree {
+    pub dir: tempfile::TempDir,
+}
+
+impl Tree {
+    pub fn new() -> Self {
+        Tree {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> &Self {
+        let p = self.dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, content).unwrap();
+        self
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        run_in(self.path(), args)
+    }
+}
+
+/// `(rule, path, line, column)` of every finding in a JSON report, in report order.
+pub fn summary(report: &serde_json::Value) -> Vec<(String, String, u64, u64)> {
+    report["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
