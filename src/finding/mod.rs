@@ -224,7 +224,8 @@ mod tests {
         hay.extend_from_slice(b"SECRETSECRETSECRET");
         hay.extend(vec![b'b'; 500]);
         let idx = LineIndex::new(&hay);
-        let s = snippet(&hay, &idx, &(500..518), &[500..518]);
+        let spans = vec![Range { start: 500, end: 518 }];
+        let s = snippet(&hay, &idx, &(500..518), &spans);
         assert_eq!(s, format!("…{}SECR…{}…", "a".repeat(60), "b".repeat(60)));
     }
 }

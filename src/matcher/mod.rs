@@ -4,7 +4,7 @@
 //! worker thread owns a [`Matcher`] with its scratch space (per-rule windows and regex
 //! caches), so the hot path allocates nothing per byte. Per blob:
 //!
-//! 1. the [prefilter](prefilter) finds keyword hits and turns them into windows per rule;
+//! 1. the [`prefilter`] finds keyword hits and turns them into windows per rule;
 //! 2. each triggered rule's regex (compiled on first use) runs only inside its merged windows;
 //! 3. [filters] and [checks] drop placeholders, low-entropy values and malformed tokens;
 //! 4. matches whose secrets overlap are resolved to one: provider rules beat generic ones,

@@ -1,7 +1,9 @@
-//! Reports: a finished [`ScanOutcome`](crate::scan::ScanOutcome) to bytes.
+//! Reports: a finished [`ScanOutcome`] to bytes.
 //!
 //! Writers are pure functions of the outcome (except [`jsonl`], which streams findings as the
 //! scan finds them). No writer prints a raw secret unless the context says `show_secrets`.
+//!
+//! [`ScanOutcome`]: crate::scan::ScanOutcome
 
 pub mod json;
 pub mod jsonl;

@@ -1,6 +1,6 @@
 //! Rules: what a credential looks like, compiled from data.
 //!
-//! [`RuleSyntax`](file::RuleSyntax) is the TOML as written; [`Rule`] is the validated form the
+//! [`RuleSyntax`] is the TOML as written; [`Rule`] is the validated form the
 //! matcher uses; [`RuleSet`] is the immutable, `Sync` collection shared by every worker thread.
 //! Regexes inside a [`Rule`] compile lazily on first use, so start-up stays in milliseconds.
 
