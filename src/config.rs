@@ -82,10 +82,8 @@ impl Config {
     /// Reads and validates a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-            file: file.clone(),
-            reason: format!("cannot read: {e}"),
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError { file: file.clone(), reason: format!("cannot read: {e}") })?;
         Config::parse(&file, &text).map(|mut c| {
             c.path = Some(path.to_path_buf());
             c
@@ -94,17 +92,15 @@ impl Config {
 
     /// Parses configuration text (`file` names it in errors).
     pub fn parse(file: &str, text: &str) -> Result<Config, ConfigError> {
-        let raw: ConfigFile = toml::from_str(text).map_err(|e| ConfigError {
-            file: file.to_string(),
-            reason: e.to_string().trim().replace('\n', " "),
-        })?;
+        let raw: ConfigFile = toml::from_str(text)
+            .map_err(|e| ConfigError { file: file.to_string(), reason: e.to_string().trim().replace('\n', " ") })?;
         let max_file_size = match raw.max_file_size {
             None => None,
             Some(SizeValue::Bytes(n)) => Some(n),
-            Some(SizeValue::Text(t)) => Some(parse_size(&t).map_err(|r| ConfigError {
-                file: file.to_string(),
-                reason: format!("key `max-file-size`: {r}"),
-            })?),
+            Some(SizeValue::Text(t)) => Some(
+                parse_size(&t)
+                    .map_err(|r| ConfigError { file: file.to_string(), reason: format!("key `max-file-size`: {r}") })?,
+            ),
         };
         Ok(Config {
             path: None,
@@ -121,9 +117,7 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let n: u64 = num
-        .parse()
-        .map_err(|_| format!("`{s}` is not a size (examples: 1048576, 512K, 25MiB, 1G)"))?;
+    let n: u64 = num.parse().map_err(|_| format!("`{s}` is not a size (examples: 1048576, 512K, 25MiB, 1G)"))?;
     let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "k" | "kb" | "kib" => 1 << 10,
@@ -131,8 +125,7 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         "g" | "gb" | "gib" => 1 << 30,
         _ => return Err(format!("`{s}` has an unknown unit (use K, M or G)")),
     };
-    n.checked_mul(mult)
-        .ok_or_else(|| format!("`{s}` is too large"))
+    n.checked_mul(mult).ok_or_else(|| format!("`{s}` is too large"))
 }
 
 #[cfg(test)]

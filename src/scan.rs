@@ -76,12 +76,7 @@ struct Worker<'a> {
 impl BlobSink for Worker<'_> {
     fn blob(&mut self, blob: Blob<'_>) {
         let raw = self.matcher.scan(blob.bytes);
-        let found = finding::build(
-            blob.bytes,
-            blob.origin.path(),
-            &raw,
-            self.matcher.detector().rules().rules(),
-        );
+        let found = finding::build(blob.bytes, blob.origin.path(), &raw, self.matcher.detector().rules().rules());
         let mut kept = 0;
         for f in found {
             match self.policy.judge(&f) {
@@ -93,15 +88,8 @@ impl BlobSink for Worker<'_> {
                     self.local.findings.push(f);
                 }
                 Verdict::Suppressed(reason) => {
-                    *self
-                        .local
-                        .stats
-                        .suppressed
-                        .entry(reason.name().to_string())
-                        .or_default() += 1;
-                    self.local
-                        .suppressed
-                        .push(Suppressed { finding: f, reason });
+                    *self.local.stats.suppressed.entry(reason.name().to_string()).or_default() += 1;
+                    self.local.suppressed.push(Suppressed { finding: f, reason });
                 }
             }
         }
@@ -114,11 +102,7 @@ impl BlobSink for Worker<'_> {
     fn skipped(&mut self, path: &str, reason: SkipReason, bytes: u64, detail: &str) {
         self.local.stats.skip(reason, bytes);
         if reason.is_error() {
-            let what = if path.is_empty() {
-                String::new()
-            } else {
-                format!("{path}: ")
-            };
+            let what = if path.is_empty() { String::new() } else { format!("{path}: ") };
             (self.hooks.warn)(&format!("{what}{} ({})", detail, reason));
         }
     }
@@ -128,16 +112,9 @@ impl Drop for Worker<'_> {
     fn drop(&mut self) {
         let local = std::mem::replace(
             &mut self.local,
-            Collected {
-                stats: ScanStats::default(),
-                findings: Vec::new(),
-                suppressed: Vec::new(),
-            },
+            Collected { stats: ScanStats::default(), findings: Vec::new(), suppressed: Vec::new() },
         );
-        self.sink
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(local);
+        self.sink.lock().unwrap_or_else(|e| e.into_inner()).push(local);
     }
 }
 
@@ -149,11 +126,7 @@ pub fn scan(cfg: &ScanConfig, det: &Detector, hooks: &Hooks<'_>) -> ScanOutcome 
         matcher: det.matcher(),
         policy: &cfg.policy,
         hooks,
-        local: Collected {
-            stats: ScanStats::default(),
-            findings: Vec::new(),
-            suppressed: Vec::new(),
-        },
+        local: Collected { stats: ScanStats::default(), findings: Vec::new(), suppressed: Vec::new() },
         sink: &sink,
     };
     if cfg.stdin {

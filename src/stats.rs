@@ -67,11 +67,7 @@ impl ScanStats {
 
     /// Files that could not be read or walked (errors, as opposed to skips by design).
     pub fn error_files(&self) -> u64 {
-        self.skipped
-            .iter()
-            .filter(|(k, _)| k.is_error())
-            .map(|(_, c)| c.files)
-            .sum()
+        self.skipped.iter().filter(|(k, _)| k.is_error()).map(|(_, c)| c.files).sum()
     }
 }
 
@@ -81,29 +77,14 @@ mod tests {
 
     #[test]
     fn merge_adds_everything() {
-        let mut a = ScanStats {
-            files_scanned: 1,
-            bytes_scanned: 10,
-            ..Default::default()
-        };
+        let mut a = ScanStats { files_scanned: 1, bytes_scanned: 10, ..Default::default() };
         a.skip(SkipReason::Binary, 5);
-        let mut b = ScanStats {
-            files_scanned: 2,
-            bytes_scanned: 20,
-            findings: 3,
-            ..Default::default()
-        };
+        let mut b = ScanStats { files_scanned: 2, bytes_scanned: 20, findings: 3, ..Default::default() };
         b.skip(SkipReason::Binary, 7);
         b.skip(SkipReason::Unreadable, 0);
         a.merge(&b);
         assert_eq!((a.files_scanned, a.bytes_scanned, a.findings), (3, 30, 3));
-        assert_eq!(
-            a.skipped[&SkipReason::Binary],
-            SkipCount {
-                files: 2,
-                bytes: 12
-            }
-        );
+        assert_eq!(a.skipped[&SkipReason::Binary], SkipCount { files: 2, bytes: 12 });
         assert_eq!(a.skipped_files(), 3);
         assert_eq!(a.error_files(), 1);
     }

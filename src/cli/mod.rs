@@ -47,10 +47,7 @@ fn cmd_rules_check(paths: &[std::path::PathBuf]) -> Result<Status> {
     let n: usize = sources.iter().map(|s| s.rules.len()).sum();
     let errors = check_sources(&sources, Strictness::User);
     if errors.is_empty() {
-        println!(
-            "{n} rules in {} files: all examples and negative examples pass",
-            sources.len()
-        );
+        println!("{n} rules in {} files: all examples and negative examples pass", sources.len());
         return Ok(0);
     }
     for e in &errors {
@@ -66,21 +63,13 @@ fn cmd_scan(a: &ScanArgs) -> Result<Status> {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            !to_file
-                && io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            !to_file && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let ctx = Context {
-        show_secrets: a.show_secrets,
-        color,
-        rules: s.detector.rules(),
-    };
+    let ctx = Context { show_secrets: a.show_secrets, color, rules: s.detector.rules() };
     let mut out: Box<dyn Write + Send> = match &a.output {
         Some(p) => {
-            Box::new(BufWriter::new(File::create(p).with_context(|| {
-                format!("{}: cannot write report", p.display())
-            })?))
+            Box::new(BufWriter::new(File::create(p).with_context(|| format!("{}: cannot write report", p.display()))?))
         }
         None => Box::new(BufWriter::new(io::stdout())),
     };
@@ -95,34 +84,19 @@ fn cmd_scan(a: &ScanArgs) -> Result<Status> {
     if a.format == Format::Jsonl {
         let stream = jsonl::Stream::new(out, &ctx);
         let emit = |f: &crate::finding::Finding| stream.emit(f);
-        let hooks = Hooks {
-            warn: &warn,
-            stream: Some(&emit),
-            progress: &progress,
-        };
+        let hooks = Hooks { warn: &warn, stream: Some(&emit), progress: &progress };
         outcome = scan::scan(&s.scan, &s.detector, &hooks);
         progress.finish();
         stream.finish()?;
     } else {
-        let hooks = Hooks {
-            warn: &warn,
-            stream: None,
-            progress: &progress,
-        };
+        let hooks = Hooks { warn: &warn, stream: None, progress: &progress };
         outcome = scan::scan(&s.scan, &s.detector, &hooks);
         progress.finish();
         report::write(&mut out, a.format, &outcome, &ctx)?;
         out.flush()?;
     }
     if (a.format != Format::Text || to_file) && !a.quiet {
-        eprintln!(
-            "keyhound: {}",
-            report::text::summary(&outcome.findings, &outcome.stats)
-        );
+        eprintln!("keyhound: {}", report::text::summary(&outcome.findings, &outcome.stats));
     }
-    Ok(if outcome.findings.is_empty() {
-        0
-    } else {
-        a.exit_code
-    })
+    Ok(if outcome.findings.is_empty() { 0 } else { a.exit_code })
 }

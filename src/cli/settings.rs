@@ -10,6 +10,7 @@ use crate::cli::args::{RuleArgs, ScanArgs};
 use crate::config::{self, Config};
 use crate::matcher::Detector;
 use crate::policy::Policy;
+use crate::policy::ignore_file::{self, IgnoreFile};
 use crate::rules::{RuleSet, RuleSource, load};
 use crate::scan::ScanConfig;
 use crate::source::fs::WalkOptions;
@@ -43,24 +44,15 @@ pub fn load_rules(args: &RuleArgs, cfg: &Config) -> Result<RuleSet> {
         sources.extend(load::read_path(p).map_err(|e| anyhow!("{e}"))?);
     }
     if !cfg.rules.is_empty() {
-        let file = cfg.path.as_ref().map_or_else(
-            || config::FILE_NAME.to_string(),
-            |p| p.display().to_string(),
-        );
-        sources.push(RuleSource {
-            file,
-            builtin: false,
-            rules: cfg.rules.clone(),
-        });
+        let file = cfg.path.as_ref().map_or_else(|| config::FILE_NAME.to_string(), |p| p.display().to_string());
+        sources.push(RuleSource { file, builtin: false, rules: cfg.rules.clone() });
     }
     let set = load::build(sources, &cfg.disabled_rules).map_err(|errs| {
         let lines: Vec<String> = errs.iter().map(|e| format!("  {e}")).collect();
         anyhow!("{} broken rule(s):\n{}", errs.len(), lines.join("\n"))
     })?;
     if set.is_empty() {
-        return Err(anyhow!(
-            "no rules to scan with (--no-default-rules without --rules or [[rules]] in the config)"
-        ));
+        return Err(anyhow!("no rules to scan with (--no-default-rules without --rules or [[rules]] in the config)"));
     }
     Ok(set)
 }
@@ -76,33 +68,29 @@ pub struct ScanSettings {
 /// Builds scan settings from `keyhound scan` arguments.
 pub fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
     let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
-    let roots: Vec<PathBuf> = args
-        .paths
-        .iter()
-        .filter(|p| p.as_os_str() != "-")
-        .cloned()
-        .collect();
+    let roots: Vec<PathBuf> = args.paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
     for r in &roots {
         std::fs::symlink_metadata(r).with_context(|| format!("{}: cannot scan", r.display()))?;
     }
-    let cfg = find_config(
-        args.rule_args.config.as_deref(),
-        roots.first().map(PathBuf::as_path),
-    )?;
+    let cfg = find_config(args.rule_args.config.as_deref(), roots.first().map(PathBuf::as_path))?;
     let max_file_size = match &args.max_file_size {
         Some(s) => config::parse_size(s).map_err(|e| anyhow!("--max-file-size: {e}"))?,
         None => cfg.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
     };
     let rules = load_rules(&args.rule_args, &cfg)?;
     let detector = Detector::new(rules).map_err(|e| anyhow!(e))?;
-    let policy = Policy::new(&cfg.allowlist.paths).map_err(|e| {
+    let mut policy = Policy::new(&cfg.allowlist.paths).map_err(|e| {
         anyhow!(
             "{}: [allowlist] paths: {e}",
-            cfg.path
-                .as_ref()
-                .map_or("configuration".into(), |p| p.display().to_string())
+            cfg.path.as_ref().map_or("configuration".into(), |p| p.display().to_string())
         )
     })?;
+    if let Some(root) = roots.first().filter(|r| r.is_dir()) {
+        let f = root.join(ignore_file::FILE_NAME);
+        if f.is_file() {
+            policy = policy.with_ignore_file(IgnoreFile::load(&f).map_err(|e| anyhow!(e))?);
+        }
+    }
     Ok(ScanSettings {
         scan: ScanConfig {
             roots,

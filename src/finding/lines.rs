@@ -43,14 +43,8 @@ impl LineIndex {
     pub fn locate(&self, hay: &[u8], offset: usize) -> LineCol {
         let l = self.line_of(offset);
         let start = self.starts[l];
-        let column = 1 + hay[start..offset]
-            .iter()
-            .filter(|&&b| (b & 0xC0) != 0x80)
-            .count();
-        LineCol {
-            line: l + 1,
-            column,
-        }
+        let column = 1 + hay[start..offset].iter().filter(|&&b| (b & 0xC0) != 0x80).count();
+        LineCol { line: l + 1, column }
     }
 
     /// Line and column of the last byte of a non-empty span ending at `end` (exclusive), as an

@@ -73,6 +73,8 @@ pub struct Finding {
     pub entropy: f64,
     /// Stable fingerprint.
     pub fingerprint: Fingerprint,
+    /// A `keyhound:allow` comment is on one of the finding's lines.
+    pub inline_allow: bool,
 }
 
 /// Longest snippet kept, in characters around the secret.
@@ -93,12 +95,7 @@ pub fn build(hay: &[u8], path: &str, matches: &[RawMatch], rules: &[Rule]) -> Ve
     let loc = |r: &Range<usize>| {
         let a = idx.locate(hay, r.start);
         let b = idx.locate_end(hay, r.end);
-        Location {
-            line: a.line,
-            column: a.column,
-            end_line: b.line,
-            end_column: b.column + 1,
-        }
+        Location { line: a.line, column: a.column, end_line: b.line, end_column: b.column + 1 }
     };
     matches
         .iter()
@@ -110,10 +107,7 @@ pub fn build(hay: &[u8], path: &str, matches: &[RawMatch], rules: &[Rule]) -> Ve
                 .pair
                 .iter()
                 .map(|p| Part {
-                    name: rule
-                        .pair
-                        .as_ref()
-                        .map_or_else(String::new, |x| x.name.clone()),
+                    name: rule.pair.as_ref().map_or_else(String::new, |x| x.name.clone()),
                     secret: Secret::new(&hay[p.clone()]),
                     location: loc(p),
                 })
@@ -122,11 +116,7 @@ pub fn build(hay: &[u8], path: &str, matches: &[RawMatch], rules: &[Rule]) -> Ve
                 Some(p) => m.secret.start.min(p.start)..m.secret.end.max(p.end),
                 None => m.secret.clone(),
             };
-            let fingerprint = Fingerprint::new(
-                &rule.id,
-                secret.expose(),
-                parts.first().map(|p| p.secret.expose()),
-            );
+            let fingerprint = Fingerprint::new(&rule.id, secret.expose(), parts.first().map(|p| p.secret.expose()));
             Finding {
                 rule_index: m.rule,
                 rule_id: rule.id.clone(),
@@ -142,9 +132,17 @@ pub fn build(hay: &[u8], path: &str, matches: &[RawMatch], rules: &[Rule]) -> Ve
                 parts,
                 entropy: (m.entropy * 1000.0).round() / 1000.0,
                 fingerprint,
+                inline_allow: has_inline_allow(hay, &idx, &whole),
             }
         })
         .collect()
+}
+
+/// Whether a `keyhound:allow` marker is on any line the span touches.
+fn has_inline_allow(hay: &[u8], idx: &LineIndex, span: &Range<usize>) -> bool {
+    let from = idx.line_range(hay, span.start).start;
+    let to = idx.line_range(hay, span.end.saturating_sub(1).max(span.start)).end;
+    memchr::memmem::find(&hay[from..to], crate::policy::INLINE_ALLOW.as_bytes()).is_some()
 }
 
 /// The line holding `secret`, cut to a window around it, with every secret span redacted.
@@ -176,10 +174,7 @@ fn snippet(hay: &[u8], idx: &LineIndex, secret: &Range<usize>, spans: &[Range<us
     if to < line.end {
         out.push('…');
     }
-    out.trim()
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    out.trim().chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
 fn back_chars(hay: &[u8], floor: usize, mut pos: usize, n: usize) -> usize {

@@ -78,16 +78,10 @@ mod tests {
 
     #[test]
     fn redaction_keeps_a_short_prefix() {
-        assert_eq!(
-            redact(b"sk-proj-abcdefghijklmnopqrstuvwxyz0123456789"),
-            "sk-proj-…"
-        );
+        assert_eq!(redact(b"sk-proj-abcdefghijklmnopqrstuvwxyz0123456789"), "sk-proj-…");
         assert_eq!(redact(b"hunter2hunter2xx"), "hunt…");
         assert_eq!(redact(b"abc"), "…");
-        assert_eq!(
-            redact(b"-----BEGIN RSA PRIVATE KEY-----\nMIIEow"),
-            "-----BEGIN RSA PRIVATE KEY-----…"
-        );
+        assert_eq!(redact(b"-----BEGIN RSA PRIVATE KEY-----\nMIIEow"), "-----BEGIN RSA PRIVATE KEY-----…");
         let s = Secret::new(b"ghp_0123456789abcdefghijklmnopqrstuvwxyz");
         assert_eq!(format!("{s:?}"), "Secret(ghp_0123…)");
         assert_eq!(s.to_string(), "ghp_0123…");

@@ -58,18 +58,13 @@ pub fn jwt(token: &[u8]) -> bool {
 
 /// Name suffixes that say the value identifies or describes a secret rather than being one.
 const NAME_SUFFIXES: &[&str] = &[
-    "id", "ids", "name", "names", "url", "uri", "path", "file", "dir", "type", "size", "length",
-    "len", "prefix", "format", "field", "header", "count", "version", "ttl", "expiry", "expires",
-    "timeout", "env", "var", "hint",
+    "id", "ids", "name", "names", "url", "uri", "path", "file", "dir", "type", "size", "length", "len", "prefix",
+    "format", "field", "header", "count", "version", "ttl", "expiry", "expires", "timeout", "env", "var", "hint",
 ];
 
 /// The assignment's name (the text before the value) is one that holds a secret.
 pub fn generic_name_ok(prefix: &[u8]) -> bool {
-    let trimmed = prefix
-        .iter()
-        .rposition(|b| b.is_ascii_alphanumeric())
-        .map(|i| &prefix[..=i])
-        .unwrap_or_default();
+    let trimmed = prefix.iter().rposition(|b| b.is_ascii_alphanumeric()).map(|i| &prefix[..=i]).unwrap_or_default();
     let start = trimmed
         .iter()
         .rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-' || *b == b'.'))
@@ -81,9 +76,7 @@ pub fn generic_name_ok(prefix: &[u8]) -> bool {
     }
     let last = name.rsplit(['_', '-', '.']).next().unwrap_or_default();
     let camel_tail = camel_tail(&trimmed[start..]);
-    !NAME_SUFFIXES
-        .iter()
-        .any(|s| last == *s || camel_tail.as_deref() == Some(*s))
+    !NAME_SUFFIXES.iter().any(|s| last == *s || camel_tail.as_deref() == Some(*s))
 }
 
 /// The last camelCase word of an identifier, lower-cased (`apiKeyId` -> `id`).
@@ -100,47 +93,34 @@ pub fn generic_value_ok(v: &[u8]) -> bool {
     if !v.iter().any(|b| b.is_ascii_alphabetic()) {
         return false;
     }
-    if v.starts_with(b"/") || v.starts_with(b"./") || v.starts_with(b"../") || v.starts_with(b"~/")
-    {
+    if v.starts_with(b"/") || v.starts_with(b"./") || v.starts_with(b"../") || v.starts_with(b"~/") {
         return false;
     }
     if is_dotted_identifier(v) || is_path_with_extension(v) {
         return false;
     }
     let has_digit = v.iter().any(u8::is_ascii_digit);
-    let wordy = v
-        .iter()
-        .all(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'-' | b'.'));
+    let wordy = v.iter().all(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'-' | b'.'));
     if wordy && (!has_digit) && shannon(v) < 4.5 {
         return false;
     }
     // lower-case words joined by separators: `my-secret-value`, `not_a_real_token`
-    if v.iter()
-        .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'-' | b'.'))
-    {
+    if v.iter().all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'-' | b'.')) {
         return false;
     }
     true
 }
 
 fn is_ident(s: &[u8]) -> bool {
-    !s.is_empty()
-        && !s[0].is_ascii_digit()
-        && s.iter()
-            .all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'$')
+    !s.is_empty() && !s[0].is_ascii_digit() && s.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'$')
 }
 
 /// `config.apiKey`, `self.settings.token`: member access, not a value.
 fn is_dotted_identifier(v: &[u8]) -> bool {
     let parts: Vec<&[u8]> = v.split(|&b| b == b'.').collect();
     parts.len() >= 2
-        && parts
-            .iter()
-            .all(|p| is_ident(p) && !p.iter().all(u8::is_ascii_digit))
-        && parts
-            .iter()
-            .skip(1)
-            .all(|p| p[0].is_ascii_alphabetic() || p[0] == b'_')
+        && parts.iter().all(|p| is_ident(p) && !p.iter().all(u8::is_ascii_digit))
+        && parts.iter().skip(1).all(|p| p[0].is_ascii_alphabetic() || p[0] == b'_')
         && parts.iter().all(|p| p.len() < 40)
 }
 
@@ -165,11 +145,7 @@ mod tests {
     #[test]
     fn jwt_header_must_be_json_with_alg() {
         let enc = |s: &str| B64URL.encode(s);
-        let good = format!(
-            "{}.{}.c2lnbmF0dXJl",
-            enc(r#"{"alg":"HS256","typ":"JWT"}"#),
-            enc(r#"{"sub":"1"}"#)
-        );
+        let good = format!("{}.{}.c2lnbmF0dXJl", enc(r#"{"alg":"HS256","typ":"JWT"}"#), enc(r#"{"sub":"1"}"#));
         assert!(jwt(good.as_bytes()));
         let no_alg = format!("{}.{}.c2ln", enc(r#"{"typ":"JWT"}"#), enc(r#"{"sub":"1"}"#));
         assert!(!jwt(no_alg.as_bytes()));
@@ -178,34 +154,19 @@ mod tests {
 
     #[test]
     fn generic_names() {
-        for ok in [
-            "api_key = \"",
-            "SECRET_KEY=",
-            "\"apiKey\": \"",
-            "self.auth_token = '",
-            "password: ",
-        ] {
+        for ok in ["api_key = \"", "SECRET_KEY=", "\"apiKey\": \"", "self.auth_token = '", "password: "] {
             assert!(generic_name_ok(ok.as_bytes()), "{ok}");
         }
-        for bad in [
-            "public_key = \"",
-            "apiKeyId: \"",
-            "token_url=",
-            "secretName: ",
-            "KEY_ID=",
-            "stripePublishableKey: '",
-        ] {
+        for bad in
+            ["public_key = \"", "apiKeyId: \"", "token_url=", "secretName: ", "KEY_ID=", "stripePublishableKey: '"]
+        {
             assert!(!generic_name_ok(bad.as_bytes()), "{bad}");
         }
     }
 
     #[test]
     fn generic_values() {
-        for ok in [
-            "q8Zr1LmX0vT4kP9sWb2N",
-            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzz",
-            "3f9a1c7e0b2d4a6f9e8d7c6b5a4f3e2d",
-        ] {
+        for ok in ["q8Zr1LmX0vT4kP9sWb2N", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzz", "3f9a1c7e0b2d4a6f9e8d7c6b5a4f3e2d"] {
             assert!(generic_value_ok(ok.as_bytes()), "{ok}");
         }
         for bad in [

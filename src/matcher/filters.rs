@@ -62,11 +62,7 @@ pub fn judge(rule: &Rule, secret: &[u8]) -> Option<Dropped> {
     }
     if !rule.stopwords.is_empty() {
         let lower = secret.to_ascii_lowercase();
-        if rule
-            .stopwords
-            .iter()
-            .any(|w| contains(&lower, w.as_bytes()))
-        {
+        if rule.stopwords.iter().any(|w| contains(&lower, w.as_bytes())) {
             return Some(Dropped::Stopword);
         }
     }
@@ -88,17 +84,11 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 /// True when a value looks like a placeholder, a template or a non-random filler.
 pub fn is_placeholder(secret: &[u8]) -> bool {
     let lower = secret.to_ascii_lowercase();
-    if PLACEHOLDER_WORDS
-        .iter()
-        .any(|w| contains(&lower, w.as_bytes()))
-    {
+    if PLACEHOLDER_WORDS.iter().any(|w| contains(&lower, w.as_bytes())) {
         return true;
     }
     // `$VAR`, `$(cmd)`, `${VAR}`: a reference, not a value.
-    if secret.len() > 1
-        && secret[0] == b'$'
-        && (secret[1].is_ascii_alphabetic() || secret[1] == b'_')
-    {
+    if secret.len() > 1 && secret[0] == b'$' && (secret[1].is_ascii_alphabetic() || secret[1] == b'_') {
         return true;
     }
     has_run(secret, 6) || has_sequence(secret, 6) || distinct_bytes(secret) < 4
@@ -121,16 +111,8 @@ fn has_sequence(s: &[u8], n: usize) -> bool {
     let (mut up, mut down) = (1, 1);
     for w in s.windows(2) {
         let ok = w[0].is_ascii_alphanumeric() && w[1].is_ascii_alphanumeric();
-        up = if ok && w[1] == w[0].wrapping_add(1) {
-            up + 1
-        } else {
-            1
-        };
-        down = if ok && w[1].wrapping_add(1) == w[0] {
-            down + 1
-        } else {
-            1
-        };
+        up = if ok && w[1] == w[0].wrapping_add(1) { up + 1 } else { 1 };
+        down = if ok && w[1].wrapping_add(1) == w[0] { down + 1 } else { 1 };
         if up >= n || down >= n {
             return true;
         }
@@ -181,12 +163,7 @@ mod tests {
 
     #[test]
     fn random_values_are_not_placeholders() {
-        for v in [
-            "q8Zr1LmX0vT4kP9sWb2N",
-            "sk-proj-Tq3x9LmZ0a_Rk2Vb-7",
-            "wP4n7Yc2",
-            "3f9a1c7e0b2d4a6f",
-        ] {
+        for v in ["q8Zr1LmX0vT4kP9sWb2N", "sk-proj-Tq3x9LmZ0a_Rk2Vb-7", "wP4n7Yc2", "3f9a1c7e0b2d4a6f"] {
             assert!(!is_placeholder(v.as_bytes()), "{v} is not a placeholder");
         }
     }

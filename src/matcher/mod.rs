@@ -135,29 +135,23 @@ impl<'d> Matcher<'d> {
     fn run_rule(&mut self, r: usize, windows: &[(usize, usize)], hay: &[u8]) {
         let rule = self.det.rules.get(r);
         let Ok(re) = rule.regex.get() else { return };
-        let (cache, caps) =
-            self.scratch[r].get_or_insert_with(|| (re.re.create_cache(), re.re.create_captures()));
+        let (cache, caps) = self.scratch[r].get_or_insert_with(|| (re.re.create_cache(), re.re.create_captures()));
         for &(ws, we) in windows {
             let mut at = ws;
             while at < we {
                 let mut end = we;
                 let found = loop {
-                    re.re
-                        .search_captures_with(cache, &Input::new(hay).range(at..end), caps);
+                    re.re.search_captures_with(cache, &Input::new(hay).range(at..end), caps);
                     match caps.get_match() {
                         None => break None,
-                        Some(m)
-                            if m.end() == end && end < hay.len() && end - at < MAX_EXTENSION =>
-                        {
+                        Some(m) if m.end() == end && end < hay.len() && end - at < MAX_EXTENSION => {
                             end = (end + (end - at).max(rule.window)).min(hay.len());
                         }
                         Some(m) => break Some(m.range()),
                     }
                 };
                 let Some(span) = found else { break };
-                let secret = caps
-                    .get_group(re.secret_group)
-                    .map_or(span.clone(), |s| s.range());
+                let secret = caps.get_group(re.secret_group).map_or(span.clone(), |s| s.range());
                 at = secret.end.max(span.start + 1);
                 let bytes = &hay[secret.clone()];
                 if bytes.is_empty() || filters::judge(rule, bytes).is_some() {
@@ -173,13 +167,7 @@ impl<'d> Matcher<'d> {
                     Some(_) => find_pair(rule, &mut self.pair_scratch[r], hay, &span),
                     None => None,
                 };
-                self.found.push(RawMatch {
-                    rule: r,
-                    span,
-                    secret,
-                    pair,
-                    entropy,
-                });
+                self.found.push(RawMatch { rule: r, span, secret, pair, entropy });
             }
         }
     }
@@ -234,27 +222,18 @@ fn lines_forward(hay: &[u8], pos: usize, n: usize) -> usize {
 }
 
 /// Looks for the second part of a multi-part credential near the first.
-fn find_pair(
-    rule: &Rule,
-    scratch: &mut Scratch,
-    hay: &[u8],
-    first: &Range<usize>,
-) -> Option<Range<usize>> {
+fn find_pair(rule: &Rule, scratch: &mut Scratch, hay: &[u8], first: &Range<usize>) -> Option<Range<usize>> {
     let pair = rule.pair.as_ref()?;
     let re = pair.regex.get().ok()?;
-    let (cache, caps) =
-        scratch.get_or_insert_with(|| (re.re.create_cache(), re.re.create_captures()));
+    let (cache, caps) = scratch.get_or_insert_with(|| (re.re.create_cache(), re.re.create_captures()));
     let from = lines_back(hay, first.start, pair.within_lines);
     let to = lines_forward(hay, first.end, pair.within_lines);
     let mut best: Option<Range<usize>> = None;
     let mut at = from;
     while at < to {
-        re.re
-            .search_captures_with(cache, &Input::new(hay).range(at..to), caps);
+        re.re.search_captures_with(cache, &Input::new(hay).range(at..to), caps);
         let Some(m) = caps.get_match() else { break };
-        let s = caps
-            .get_group(re.secret_group)
-            .map_or(m.range(), |g| g.range());
+        let s = caps.get_group(re.secret_group).map_or(m.range(), |g| g.range());
         at = s.end.max(m.start() + 1);
         let overlaps_first = s.start < first.end && first.start < s.end;
         if overlaps_first || filters::is_placeholder(&hay[s.clone()]) {
@@ -274,20 +253,11 @@ fn resolve_overlaps(mut found: Vec<RawMatch>, rules: &[Rule]) -> Vec<RawMatch> {
         return found;
     }
     found.sort_by_key(|m| {
-        (
-            rules[m.rule].generic,
-            m.pair.is_none(),
-            usize::MAX - (m.secret.end - m.secret.start),
-            m.rule,
-            m.secret.start,
-        )
+        (rules[m.rule].generic, m.pair.is_none(), usize::MAX - (m.secret.end - m.secret.start), m.rule, m.secret.start)
     });
     let mut claimed: BTreeMap<usize, usize> = BTreeMap::new();
     let overlaps = |claimed: &BTreeMap<usize, usize>, r: &Range<usize>| {
-        claimed
-            .range(..r.end)
-            .next_back()
-            .is_some_and(|(_, &e)| e > r.start)
+        claimed.range(..r.end).next_back().is_some_and(|(_, &e)| e > r.start)
     };
     let mut kept = Vec::with_capacity(found.len());
     for m in found {

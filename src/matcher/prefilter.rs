@@ -55,11 +55,7 @@ impl Prefilter {
                     .map_err(|e| format!("cannot build keyword automaton: {e}"))?,
             )
         };
-        Ok(Prefilter {
-            ac,
-            rules_of,
-            always,
-        })
+        Ok(Prefilter { ac, rules_of, always })
     }
 
     /// Calls `hit(rule, window_start, window_end)` for each keyword occurrence of each rule.

@@ -28,12 +28,7 @@ pub struct CompiledRegex {
 /// Compiles a pattern the way every rule regex is compiled.
 pub fn compile(pattern: &str, need_secret: bool) -> Result<CompiledRegex, String> {
     let re = Regex::builder()
-        .syntax(
-            syntax::Config::new()
-                .utf8(false)
-                .unicode(false)
-                .multi_line(false),
-        )
+        .syntax(syntax::Config::new().utf8(false).unicode(false).multi_line(false))
         .configure(
             meta::Config::new()
                 .utf8_empty(false)
@@ -58,9 +53,7 @@ fn describe_build_error(e: &regex_automata::meta::BuildError) -> String {
         return format!("invalid regex: {}", s.to_string().replace('\n', " "));
     }
     if let Some(limit) = e.size_limit() {
-        return format!(
-            "regex too large: compiled size exceeds {limit} bytes; simplify repetitions"
-        );
+        return format!("regex too large: compiled size exceeds {limit} bytes; simplify repetitions");
     }
     format!("invalid regex: {e}")
 }
@@ -76,20 +69,12 @@ pub struct LazyRegex {
 impl LazyRegex {
     /// A regex that must have a `secret` group.
     pub fn with_secret(pattern: String) -> Self {
-        LazyRegex {
-            pattern,
-            need_secret: true,
-            cell: OnceLock::new(),
-        }
+        LazyRegex { pattern, need_secret: true, cell: OnceLock::new() }
     }
 
     /// A plain regex (allowlists).
     pub fn plain(pattern: String) -> Self {
-        LazyRegex {
-            pattern,
-            need_secret: false,
-            cell: OnceLock::new(),
-        }
+        LazyRegex { pattern, need_secret: false, cell: OnceLock::new() }
     }
 
     /// The source pattern.
@@ -99,10 +84,7 @@ impl LazyRegex {
 
     /// Compiles (once) and returns the regex or the compile error.
     pub fn get(&self) -> Result<&CompiledRegex, &str> {
-        self.cell
-            .get_or_init(|| compile(&self.pattern, self.need_secret))
-            .as_ref()
-            .map_err(String::as_str)
+        self.cell.get_or_init(|| compile(&self.pattern, self.need_secret)).as_ref().map_err(String::as_str)
     }
 
     /// True once the regex has been compiled (used to check laziness).

@@ -1,17 +1,29 @@
 //! Policy: which findings are reported and which are suppressed, and why.
 //!
 //! [`Policy::judge`] is a pure function of a finding. Suppressed findings are kept with their
-//! reason (reports count them) rather than dropped.
+//! reason (reports count them) rather than dropped. Suppressions, in the order they are
+//! checked:
+//!
+//! - an inline `keyhound:allow` comment on a line of the finding;
+//! - the finding's fingerprint in `.keyhoundignore` (see [`ignore_file`]);
+//! - a path allowlist glob from the configuration.
+
+pub mod ignore_file;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Serialize;
 
 use crate::finding::Finding;
+use ignore_file::IgnoreFile;
 
 /// Why a finding is not reported as a leak.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "detail")]
 pub enum Suppression {
+    /// A `keyhound:allow` comment on its line.
+    Inline,
+    /// Its fingerprint is in `.keyhoundignore`.
+    IgnoreFile,
     /// Its path matches a configured allowlist glob.
     PathAllowlist(String),
 }
@@ -20,6 +32,8 @@ impl Suppression {
     /// Short name for statistics.
     pub fn name(&self) -> &'static str {
         match self {
+            Suppression::Inline => "inline",
+            Suppression::IgnoreFile => "ignore_file",
             Suppression::PathAllowlist(_) => "path_allowlist",
         }
     }
@@ -39,7 +53,11 @@ pub enum Verdict {
 pub struct Policy {
     path_globs: Vec<String>,
     paths: GlobSet,
+    ignore: IgnoreFile,
 }
+
+/// The inline marker that allows a finding on its line.
+pub const INLINE_ALLOW: &str = "keyhound:allow";
 
 impl Policy {
     /// Builds a policy from path globs (relative to the scan root; `dir/**` style).
@@ -49,14 +67,23 @@ impl Policy {
             b.add(Glob::new(g).map_err(|e| format!("invalid path glob `{g}`: {e}"))?);
         }
         let paths = b.build().map_err(|e| e.to_string())?;
-        Ok(Policy {
-            path_globs: path_globs.to_vec(),
-            paths,
-        })
+        Ok(Policy { path_globs: path_globs.to_vec(), paths, ignore: IgnoreFile::default() })
+    }
+
+    /// Adds `.keyhoundignore` entries.
+    pub fn with_ignore_file(mut self, ignore: IgnoreFile) -> Self {
+        self.ignore = ignore;
+        self
     }
 
     /// Judges a finding.
     pub fn judge(&self, f: &Finding) -> Verdict {
+        if f.inline_allow {
+            return Verdict::Suppressed(Suppression::Inline);
+        }
+        if self.ignore.ignores(f.fingerprint.as_str(), &f.path) {
+            return Verdict::Suppressed(Suppression::IgnoreFile);
+        }
         if let Some(i) = self.paths.matches(&f.path).first() {
             return Verdict::Suppressed(Suppression::PathAllowlist(self.path_globs[*i].clone()));
         }

@@ -72,11 +72,7 @@ pub fn finding_value(f: &Finding, ctx: &Context<'_>) -> Value {
 
 /// Writes the whole report.
 pub fn write(out: &mut dyn Write, outcome: &ScanOutcome, ctx: &Context<'_>) -> io::Result<()> {
-    let findings: Vec<Value> = outcome
-        .findings
-        .iter()
-        .map(|f| finding_value(f, ctx))
-        .collect();
+    let findings: Vec<Value> = outcome.findings.iter().map(|f| finding_value(f, ctx)).collect();
     let suppressed: Vec<Value> = outcome
         .suppressed
         .iter()

@@ -18,10 +18,7 @@ pub struct Stream<'a> {
 impl<'a> Stream<'a> {
     /// Wraps an output.
     pub fn new(out: Box<dyn Write + Send + 'a>, ctx: &'a Context<'a>) -> Self {
-        Stream {
-            out: Mutex::new((out, None)),
-            ctx,
-        }
+        Stream { out: Mutex::new((out, None)), ctx }
     }
 
     /// Writes one finding as a line; the first write error is kept and later writes skipped.
@@ -31,9 +28,7 @@ impl<'a> Stream<'a> {
         if g.1.is_some() {
             return;
         }
-        let r =
-            g.0.write_all(line.as_bytes())
-                .and_then(|_| g.0.write_all(b"\n"));
+        let r = g.0.write_all(line.as_bytes()).and_then(|_| g.0.write_all(b"\n"));
         if let Err(e) = r {
             g.1 = Some(e);
         }

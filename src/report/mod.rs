@@ -46,18 +46,13 @@ pub struct Context<'a> {
 impl Context<'_> {
     /// The secret as reports show it.
     pub fn secret(&self, s: &Secret) -> String {
-        if self.show_secrets {
-            s.expose_str()
-        } else {
-            s.redacted()
-        }
+        if self.show_secrets { s.expose_str() } else { s.redacted() }
     }
 
     /// The snippet as reports show it: redacted, or the raw line under `--show-secrets`.
     pub fn snippet(&self, f: &Finding) -> String {
         if self.show_secrets {
-            f.snippet
-                .replacen(&f.secret.redacted(), &f.secret.expose_str(), 1)
+            f.snippet.replacen(&f.secret.redacted(), &f.secret.expose_str(), 1)
         } else {
             f.snippet.clone()
         }
@@ -68,12 +63,7 @@ impl Context<'_> {
 pub const JSON_FORMAT_VERSION: u32 = 1;
 
 /// Writes a finished outcome in `format` (JSONL writes whatever was not streamed).
-pub fn write(
-    out: &mut dyn Write,
-    format: Format,
-    outcome: &ScanOutcome,
-    ctx: &Context<'_>,
-) -> io::Result<()> {
+pub fn write(out: &mut dyn Write, format: Format, outcome: &ScanOutcome, ctx: &Context<'_>) -> io::Result<()> {
     match format {
         Format::Text => text::write(out, outcome, ctx),
         Format::Json => json::write(out, outcome, ctx),

@@ -24,18 +24,8 @@ pub fn write_list(out: &mut dyn Write, rules: &RuleSet, as_json: bool) -> io::Re
         serde_json::to_writer_pretty(&mut *out, &v)?;
         return out.write_all(b"\n");
     }
-    let w = rules
-        .rules()
-        .iter()
-        .map(|r| r.id.len())
-        .max()
-        .unwrap_or(2)
-        .max(2);
-    writeln!(
-        out,
-        "{:<w$}  {:<8}  {:<6}  {:<20}  NAME",
-        "ID", "SEVERITY", "CONF", "PROVIDER"
-    )?;
+    let w = rules.rules().iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
+    writeln!(out, "{:<w$}  {:<8}  {:<6}  {:<20}  NAME", "ID", "SEVERITY", "CONF", "PROVIDER")?;
     for r in rules.rules() {
         writeln!(
             out,
@@ -50,10 +40,5 @@ pub fn write_list(out: &mut dyn Write, rules: &RuleSet, as_json: bool) -> io::Re
     let mut providers: Vec<&str> = rules.rules().iter().map(|r| r.provider.as_str()).collect();
     providers.sort_unstable();
     providers.dedup();
-    writeln!(
-        out,
-        "\n{} rules, {} providers",
-        rules.len(),
-        providers.len()
-    )
+    writeln!(out, "\n{} rules, {} providers", rules.len(), providers.len())
 }

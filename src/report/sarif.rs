@@ -11,9 +11,9 @@ use std::io::{self, Write};
 
 use serde_json::json;
 use serde_sarif::sarif::{
-    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag,
-    Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
-    Sarif, Suppression, Tool, ToolComponent,
+    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag, Region,
+    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Suppression, Tool,
+    ToolComponent,
 };
 
 use crate::finding::Finding;
@@ -55,10 +55,7 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
         }
     }
     let mut props = BTreeMap::new();
-    props.insert(
-        "security-severity".to_string(),
-        json!(rule.severity.security_severity()),
-    );
+    props.insert("security-severity".to_string(), json!(rule.severity.security_severity()));
     props.insert(
         "precision".to_string(),
         json!(match rule.confidence {
@@ -76,17 +73,8 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
             "A {} credential issued by {}. Severity {}, confidence {}.",
             rule.name, rule.provider, rule.severity, rule.confidence
         )))
-        .help(
-            MultiformatMessageString::builder()
-                .text(help_text)
-                .markdown(md)
-                .build(),
-        )
-        .default_configuration(
-            ReportingConfiguration::builder()
-                .level(json!(level(rule.severity)))
-                .build(),
-        )
+        .help(MultiformatMessageString::builder().text(help_text).markdown(md).build())
+        .default_configuration(ReportingConfiguration::builder().level(json!(level(rule.severity))).build())
         .properties(
             PropertyBag::builder()
                 .tags(vec![
@@ -100,12 +88,7 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
         .build()
 }
 
-fn result(
-    f: &Finding,
-    rule_index: usize,
-    suppression: Option<Suppression>,
-    ctx: &Context<'_>,
-) -> SarifResult {
+fn result(f: &Finding, rule_index: usize, suppression: Option<Suppression>, ctx: &Context<'_>) -> SarifResult {
     let region = Region::builder()
         .start_line(f.location.line as i64)
         .start_column(f.location.column as i64)
@@ -113,12 +96,7 @@ fn result(
         .end_column(f.location.end_column as i64)
         .build();
     let physical = PhysicalLocation::builder()
-        .artifact_location(
-            ArtifactLocation::builder()
-                .uri(uri(&f.path))
-                .uri_base_id("%SRCROOT%".to_string())
-                .build(),
-        )
+        .artifact_location(ArtifactLocation::builder().uri(uri(&f.path)).uri_base_id("%SRCROOT%".to_string()).build())
         .region(region)
         .build();
     let mut fp = BTreeMap::new();
@@ -140,9 +118,7 @@ fn result(
         .rule_index(rule_index as i64)
         .level(level(f.severity))
         .message(Message::builder().text(msg).build())
-        .locations(vec![
-            Location::builder().physical_location(physical).build(),
-        ])
+        .locations(vec![Location::builder().physical_location(physical).build()])
         .partial_fingerprints(fp)
         .properties(PropertyBag::builder().additional_properties(props).build());
     match suppression {
@@ -168,32 +144,18 @@ fn uri(path: &str) -> String {
 pub fn write(out: &mut dyn Write, outcome: &ScanOutcome, ctx: &Context<'_>) -> io::Result<()> {
     let mut index: HashMap<usize, usize> = HashMap::new();
     let mut rules = Vec::new();
-    let all = outcome
-        .findings
-        .iter()
-        .chain(outcome.suppressed.iter().map(|s| &s.finding));
+    let all = outcome.findings.iter().chain(outcome.suppressed.iter().map(|s| &s.finding));
     for f in all {
         index.entry(f.rule_index).or_insert_with(|| {
             rules.push(descriptor(ctx.rules.get(f.rule_index)));
             rules.len() - 1
         });
     }
-    let mut results: Vec<SarifResult> = outcome
-        .findings
-        .iter()
-        .map(|f| result(f, index[&f.rule_index], None, ctx))
-        .collect();
+    let mut results: Vec<SarifResult> =
+        outcome.findings.iter().map(|f| result(f, index[&f.rule_index], None, ctx)).collect();
     for s in &outcome.suppressed {
-        let sup = Suppression::builder()
-            .kind(json!("external"))
-            .justification(format!("{:?}", s.reason))
-            .build();
-        results.push(result(
-            &s.finding,
-            index[&s.finding.rule_index],
-            Some(sup),
-            ctx,
-        ));
+        let sup = Suppression::builder().kind(json!("external")).justification(format!("{:?}", s.reason)).build();
+        results.push(result(&s.finding, index[&s.finding.rule_index], Some(sup), ctx));
     }
     let driver = ToolComponent::builder()
         .name("keyhound".to_string())
@@ -207,11 +169,7 @@ pub fn write(out: &mut dyn Write, outcome: &ScanOutcome, ctx: &Context<'_>) -> i
         .results(results)
         .column_kind(json!("unicodeCodePoints"))
         .build();
-    let log = Sarif::builder()
-        .schema(SCHEMA.to_string())
-        .version(json!("2.1.0"))
-        .runs(vec![run])
-        .build();
+    let log = Sarif::builder().schema(SCHEMA.to_string()).version(json!("2.1.0")).runs(vec![run]).build();
     serde_json::to_writer_pretty(&mut *out, &log)?;
     out.write_all(b"\n")
 }

@@ -13,11 +13,7 @@ struct Paint(bool);
 
 impl Paint {
     fn wrap(&self, code: &str, s: &str) -> String {
-        if self.0 {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
+        if self.0 { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
     }
     fn severity(&self, s: Severity) -> String {
         let code = match s {
@@ -52,20 +48,8 @@ pub fn write(out: &mut dyn Write, outcome: &ScanOutcome, ctx: &Context<'_>) -> i
 
 fn write_finding(out: &mut dyn Write, f: &Finding, ctx: &Context<'_>, p: &Paint) -> io::Result<()> {
     let pos = format!("{}:{}", f.location.line, f.location.column);
-    writeln!(
-        out,
-        "  {:>8}  {} {}  {}",
-        pos,
-        p.severity(f.severity),
-        p.wrap("1", &f.rule_id),
-        f.rule_name
-    )?;
-    writeln!(
-        out,
-        "            secret {}  fingerprint {}",
-        ctx.secret(&f.secret),
-        f.fingerprint
-    )?;
+    writeln!(out, "  {:>8}  {} {}  {}", pos, p.severity(f.severity), p.wrap("1", &f.rule_id), f.rule_name)?;
+    writeln!(out, "            secret {}  fingerprint {}", ctx.secret(&f.secret), f.fingerprint)?;
     for part in &f.parts {
         writeln!(
             out,
@@ -114,19 +98,11 @@ pub fn summary(findings: &[Finding], stats: &ScanStats) -> String {
         stats.rules
     ));
     if !stats.skipped.is_empty() {
-        let sk: Vec<String> = stats
-            .skipped
-            .iter()
-            .map(|(k, v)| format!("{} {}", v.files, k))
-            .collect();
+        let sk: Vec<String> = stats.skipped.iter().map(|(k, v)| format!("{} {}", v.files, k)).collect();
         s.push_str(&format!("; skipped {}", sk.join(", ")));
     }
     if !stats.suppressed.is_empty() {
-        let sp: Vec<String> = stats
-            .suppressed
-            .iter()
-            .map(|(k, v)| format!("{v} {k}"))
-            .collect();
+        let sp: Vec<String> = stats.suppressed.iter().map(|(k, v)| format!("{v} {k}")).collect();
         s.push_str(&format!("; suppressed {}", sp.join(", ")));
     }
     s

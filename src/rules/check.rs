@@ -31,11 +31,7 @@ pub fn check_sources(sources: &[RuleSource], strictness: Strictness) -> Vec<Rule
     let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     for src in sources {
         for syn in &src.rules {
-            let fail = |reason: String| RuleError {
-                file: src.file.clone(),
-                rule_id: Some(syn.id.clone()),
-                reason,
-            };
+            let fail = |reason: String| RuleError { file: src.file.clone(), rule_id: Some(syn.id.clone()), reason };
             if let Some(other) = seen.insert(syn.id.clone(), src.file.clone()) {
                 errors.push(fail(format!("duplicate id (also defined in {other})")));
             }
@@ -74,42 +70,27 @@ pub fn check_sources(sources: &[RuleSource], strictness: Strictness) -> Vec<Rule
                 let text = unmark(&ex.text);
                 let want = unmark(&ex.secret);
                 let got = m.scan(text.as_bytes());
-                let hit = got
-                    .iter()
-                    .find(|g| text.as_bytes()[g.secret.clone()] == *want.as_bytes());
+                let hit = got.iter().find(|g| text.as_bytes()[g.secret.clone()] == *want.as_bytes());
                 match hit {
                     None => {
                         let seen: Vec<String> = got
                             .iter()
-                            .map(|g| {
-                                crate::finding::secret::redact(&text.as_bytes()[g.secret.clone()])
-                            })
+                            .map(|g| crate::finding::secret::redact(&text.as_bytes()[g.secret.clone()]))
                             .collect();
                         errors.push(fail(format!(
                             "example {} does not yield its secret (found {})",
                             i + 1,
-                            if seen.is_empty() {
-                                "nothing".to_string()
-                            } else {
-                                seen.join(", ")
-                            }
+                            if seen.is_empty() { "nothing".to_string() } else { seen.join(", ") }
                         )));
                     }
                     Some(g) => {
                         if let Some(want_pair) = &ex.pair {
                             let got_pair = g.pair.clone().map(|p| &text.as_bytes()[p]);
                             if got_pair != Some(unmark(want_pair).as_bytes()) {
-                                errors.push(fail(format!(
-                                    "example {} does not yield its pair",
-                                    i + 1
-                                )));
+                                errors.push(fail(format!("example {} does not yield its pair", i + 1)));
                             }
-                        } else if has_pair && strictness == Strictness::Builtin && g.pair.is_some()
-                        {
-                            errors.push(fail(format!(
-                                "example {} yields a pair but does not state it",
-                                i + 1
-                            )));
+                        } else if has_pair && strictness == Strictness::Builtin && g.pair.is_some() {
+                            errors.push(fail(format!("example {} yields a pair but does not state it", i + 1)));
                         }
                     }
                 }
@@ -136,21 +117,12 @@ mod tests {
         let sources = builtin_sources().expect("built-in rule files parse");
         let errors = check_sources(&sources, Strictness::Builtin);
         let msg: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-        assert!(
-            errors.is_empty(),
-            "{} rule problems:\n{}",
-            errors.len(),
-            msg.join("\n")
-        );
+        assert!(errors.is_empty(), "{} rule problems:\n{}", errors.len(), msg.join("\n"));
     }
 
     #[test]
     fn builtin_rule_count() {
-        let n: usize = builtin_sources()
-            .unwrap()
-            .iter()
-            .map(|s| s.rules.len())
-            .sum();
+        let n: usize = builtin_sources().unwrap().iter().map(|s| s.rules.len()).sum();
         assert!(n >= 60, "only {n} built-in rules");
     }
 
@@ -192,10 +164,7 @@ keywords = ["abc"]
 regex = '(?P<secret>abc)'
 "#;
         let src = crate::rules::load::parse_text("user.toml", text, false).unwrap();
-        let errs: Vec<String> = check_sources(&[src], Strictness::User)
-            .iter()
-            .map(|e| e.to_string())
-            .collect();
+        let errs: Vec<String> = check_sources(&[src], Strictness::User).iter().map(|e| e.to_string()).collect();
         assert_eq!(
             errs,
             vec![
@@ -206,10 +175,6 @@ regex = '(?P<secret>abc)'
                 "user.toml: rule `no-group`: duplicate id (also defined in user.toml)",
             ]
         );
-        assert!(
-            errs[1].starts_with("user.toml: rule `bad-regex`: invalid regex:"),
-            "{}",
-            errs[1]
-        );
+        assert!(errs[1].starts_with("user.toml: rule `bad-regex`: invalid regex:"), "{}", errs[1]);
     }
 }

@@ -50,10 +50,7 @@ pub struct RuleSource {
 
 /// The rule files embedded in the binary, parsed.
 pub fn builtin_sources() -> Result<Vec<RuleSource>, RuleError> {
-    builtin::BUILTIN_RULE_FILES
-        .iter()
-        .map(|(name, text)| parse_text(&format!("rules/{name}"), text, true))
-        .collect()
+    builtin::BUILTIN_RULE_FILES.iter().map(|(name, text)| parse_text(&format!("rules/{name}"), text, true)).collect()
 }
 
 /// Parses one rule file's text.
@@ -61,25 +58,14 @@ pub fn parse_text(file: &str, text: &str, builtin: bool) -> Result<RuleSource, R
     let parsed: RuleFile = toml::from_str(text).map_err(|e| RuleError {
         file: file.to_string(),
         rule_id: None,
-        reason: format!(
-            "not a valid rule file: {}",
-            e.to_string().trim().replace('\n', " ")
-        ),
+        reason: format!("not a valid rule file: {}", e.to_string().trim().replace('\n', " ")),
     })?;
-    Ok(RuleSource {
-        file: file.to_string(),
-        builtin,
-        rules: parsed.rules,
-    })
+    Ok(RuleSource { file: file.to_string(), builtin, rules: parsed.rules })
 }
 
 /// Reads a rule file, or every `*.toml` file of a directory (sorted by name).
 pub fn read_path(path: &Path) -> Result<Vec<RuleSource>, RuleError> {
-    let err = |reason: String| RuleError {
-        file: path.display().to_string(),
-        rule_id: None,
-        reason,
-    };
+    let err = |reason: String| RuleError { file: path.display().to_string(), rule_id: None, reason };
     let meta = fs::metadata(path).map_err(|e| err(format!("cannot read: {e}")))?;
     let files: Vec<PathBuf> = if meta.is_dir() {
         let mut v: Vec<PathBuf> = fs::read_dir(path)
@@ -122,9 +108,7 @@ pub fn build(sources: Vec<RuleSource>, disabled: &[String]) -> Result<RuleSet, V
             let id = syn.id.clone();
             match compile_rule(syn, &src.file, src.builtin) {
                 Ok(rule) => match index.get(&id) {
-                    Some((_, builtin, file))
-                        if *builtin == src.builtin && (src.builtin || *file == src.file) =>
-                    {
+                    Some((_, builtin, file)) if *builtin == src.builtin && (src.builtin || *file == src.file) => {
                         errors.push(RuleError {
                             file: src.file.clone(),
                             rule_id: Some(id.clone()),
@@ -155,18 +139,12 @@ pub fn build(sources: Vec<RuleSource>, disabled: &[String]) -> Result<RuleSet, V
         }
     }
     rules.retain(|r| !disabled.contains(&r.id));
-    if errors.is_empty() {
-        Ok(RuleSet::new(rules))
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(RuleSet::new(rules)) } else { Err(errors) }
 }
 
 fn is_kebab(id: &str) -> bool {
     !id.is_empty()
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !id.starts_with('-')
         && !id.ends_with('-')
         && !id.contains("--")
@@ -174,15 +152,9 @@ fn is_kebab(id: &str) -> bool {
 
 /// Validates one rule; user rules have their regexes compiled now.
 pub fn compile_rule(syn: RuleSyntax, file: &str, builtin: bool) -> Result<Rule, RuleError> {
-    let fail = |reason: String| RuleError {
-        file: file.to_string(),
-        rule_id: Some(syn.id.clone()),
-        reason,
-    };
+    let fail = |reason: String| RuleError { file: file.to_string(), rule_id: Some(syn.id.clone()), reason };
     if !is_kebab(&syn.id) {
-        return Err(fail(
-            "id must be kebab-case (a-z, 0-9, single dashes)".to_string(),
-        ));
+        return Err(fail("id must be kebab-case (a-z, 0-9, single dashes)".to_string()));
     }
     if syn.name.trim().is_empty() || syn.provider.trim().is_empty() {
         return Err(fail("`name` and `provider` must not be empty".to_string()));
@@ -193,16 +165,10 @@ pub fn compile_rule(syn: RuleSyntax, file: &str, builtin: bool) -> Result<Rule, 
     if let Some(e) = syn.entropy
         && !(0.0..=8.0).contains(&e)
     {
-        return Err(fail(format!(
-            "entropy {e} is outside 0..8 bits per character"
-        )));
+        return Err(fail(format!("entropy {e} is outside 0..8 bits per character")));
     }
     let regex = LazyRegex::with_secret(syn.regex.clone());
-    let allow: Vec<LazyRegex> = syn
-        .allow
-        .iter()
-        .map(|p| LazyRegex::plain(p.clone()))
-        .collect();
+    let allow: Vec<LazyRegex> = syn.allow.iter().map(|p| LazyRegex::plain(p.clone())).collect();
     let pair = syn.pair.as_ref().map(|p| Pair {
         name: p.name.clone(),
         regex: LazyRegex::with_secret(p.regex.clone()),
@@ -214,9 +180,7 @@ pub fn compile_rule(syn: RuleSyntax, file: &str, builtin: bool) -> Result<Rule, 
             a.get().map_err(|e| fail(format!("allow regex: {e}")))?;
         }
         if let Some(p) = &pair {
-            p.regex
-                .get()
-                .map_err(|e| fail(format!("pair regex: {e}")))?;
+            p.regex.get().map_err(|e| fail(format!("pair regex: {e}")))?;
         }
     }
     Ok(Rule {
@@ -224,11 +188,7 @@ pub fn compile_rule(syn: RuleSyntax, file: &str, builtin: bool) -> Result<Rule, 
         name: syn.name.clone(),
         provider: syn.provider.clone(),
         severity: syn.severity,
-        confidence: syn.confidence.unwrap_or(if syn.generic {
-            Confidence::Low
-        } else {
-            Confidence::High
-        }),
+        confidence: syn.confidence.unwrap_or(if syn.generic { Confidence::Low } else { Confidence::High }),
         keywords: syn.keywords.clone(),
         regex,
         min_entropy: syn.entropy,
@@ -237,11 +197,7 @@ pub fn compile_rule(syn: RuleSyntax, file: &str, builtin: bool) -> Result<Rule, 
         placeholder_filter: syn.placeholder_filter,
         generic: syn.generic,
         allow,
-        stopwords: syn
-            .stopwords
-            .iter()
-            .map(|s| s.to_ascii_lowercase())
-            .collect(),
+        stopwords: syn.stopwords.iter().map(|s| s.to_ascii_lowercase()).collect(),
         pair,
         source: file.to_string(),
         syntax: syn,

@@ -68,19 +68,11 @@ pub fn display_path(path: &Path, roots: &[PathBuf], multi: bool) -> String {
     let rel = if multi {
         path
     } else {
-        roots
-            .iter()
-            .find_map(|r| path.strip_prefix(r).ok())
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(path)
+        roots.iter().find_map(|r| path.strip_prefix(r).ok()).filter(|p| !p.as_os_str().is_empty()).unwrap_or(path)
     };
     let s = rel.to_string_lossy();
     let s = s.strip_prefix("./").unwrap_or(&s);
-    if std::path::MAIN_SEPARATOR == '/' {
-        s.to_string()
-    } else {
-        s.replace(std::path::MAIN_SEPARATOR, "/")
-    }
+    if std::path::MAIN_SEPARATOR == '/' { s.to_string() } else { s.replace(std::path::MAIN_SEPARATOR, "/") }
 }
 
 fn visit(
@@ -94,9 +86,7 @@ fn visit(
     let entry = match entry {
         Ok(e) => e,
         Err(err) => {
-            let path = err_path(&err)
-                .map(|p| display_path(p, roots, multi))
-                .unwrap_or_default();
+            let path = err_path(&err).map(|p| display_path(p, roots, multi)).unwrap_or_default();
             sink.skipped(&path, SkipReason::WalkError, 0, &err.to_string());
             return;
         }
@@ -122,22 +112,14 @@ fn visit(
 fn err_path(err: &ignore::Error) -> Option<&Path> {
     match err {
         ignore::Error::WithPath { path, .. } => Some(path),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            err_path(err)
-        }
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => err_path(err),
         ignore::Error::Loop { child, .. } => Some(child),
         _ => None,
     }
 }
 
 /// Reads one file into `buf` and hands it on, or reports why not.
-pub fn read_file(
-    fs_path: &Path,
-    path: &str,
-    max: u64,
-    buf: &mut Vec<u8>,
-    sink: &mut impl BlobSink,
-) {
+pub fn read_file(fs_path: &Path, path: &str, max: u64, buf: &mut Vec<u8>, sink: &mut impl BlobSink) {
     let mut f = match File::open(fs_path) {
         Ok(f) => f,
         Err(e) => return sink.skipped(path, SkipReason::Unreadable, 0, &e.to_string()),
@@ -156,22 +138,12 @@ pub fn read_file(
         return sink.skipped(path, SkipReason::Unreadable, 0, &e.to_string());
     }
     if buf.len() as u64 > max {
-        return sink.skipped(
-            path,
-            SkipReason::TooLarge,
-            buf.len() as u64,
-            "grew past the size limit while being read",
-        );
+        return sink.skipped(path, SkipReason::TooLarge, buf.len() as u64, "grew past the size limit while being read");
     }
     if looks_binary(buf) {
         return sink.skipped(path, SkipReason::Binary, buf.len() as u64, "");
     }
-    sink.blob(Blob {
-        bytes: buf,
-        origin: Origin::File {
-            path: path.to_string(),
-        },
-    });
+    sink.blob(Blob { bytes: buf, origin: Origin::File { path: path.to_string() } });
 }
 
 #[cfg(test)]
@@ -181,10 +153,7 @@ mod tests {
     #[test]
     fn display_paths() {
         let roots = vec![PathBuf::from("/tmp/x")];
-        assert_eq!(
-            display_path(Path::new("/tmp/x/a/b.txt"), &roots, false),
-            "a/b.txt"
-        );
+        assert_eq!(display_path(Path::new("/tmp/x/a/b.txt"), &roots, false), "a/b.txt");
         assert_eq!(display_path(Path::new("/tmp/x"), &roots, false), "/tmp/x");
         let roots = vec![PathBuf::from("./a"), PathBuf::from("b")];
         assert_eq!(display_path(Path::new("./a/f"), &roots, true), "a/f");

@@ -13,18 +13,10 @@ pub fn read(max_size: u64, sink: &mut dyn BlobSink) {
         return;
     }
     if buf.len() as u64 > max_size {
-        sink.skipped(
-            "-",
-            SkipReason::TooLarge,
-            buf.len() as u64,
-            "standard input exceeds --max-file-size",
-        );
+        sink.skipped("-", SkipReason::TooLarge, buf.len() as u64, "standard input exceeds --max-file-size");
     } else if looks_binary(&buf) {
         sink.skipped("-", SkipReason::Binary, buf.len() as u64, "");
     } else {
-        sink.blob(Blob {
-            bytes: &buf,
-            origin: Origin::Stdin,
-        });
+        sink.blob(Blob { bytes: &buf, origin: Origin::Stdin });
     }
 }

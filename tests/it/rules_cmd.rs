@@ -7,28 +7,15 @@ fn list_json_has_every_builtin_rule_once() {
     let r = run(&["rules", "list", "--format", "json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let rules = r.json();
-    let ids: Vec<&str> = rules
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["id"].as_str().unwrap())
-        .collect();
+    let ids: Vec<&str> = rules.as_array().unwrap().iter().map(|x| x["id"].as_str().unwrap()).collect();
     assert!(ids.len() >= 60, "{} rules", ids.len());
     let mut uniq = ids.clone();
     uniq.sort();
     uniq.dedup();
     assert_eq!(uniq.len(), ids.len());
     for x in rules.as_array().unwrap() {
-        assert!(
-            !x["references"].as_array().unwrap().is_empty(),
-            "{} has no references",
-            x["id"]
-        );
-        assert!(
-            !x["revoke"].as_str().unwrap().is_empty(),
-            "{} has no revoke guidance",
-            x["id"]
-        );
+        assert!(!x["references"].as_array().unwrap().is_empty(), "{} has no references", x["id"]);
+        assert!(!x["revoke"].as_str().unwrap().is_empty(), "{} has no revoke guidance", x["id"]);
     }
 }
 
@@ -83,22 +70,14 @@ fn a_rule_file_that_is_not_toml_is_reported() {
     t.write("x.toml", "this is not = = toml\n");
     let r = t.run(&["rules", "check", "x.toml"]);
     assert_eq!(r.code, 2);
-    assert!(
-        r.stderr
-            .starts_with("keyhound: error: x.toml: not a valid rule file:"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.starts_with("keyhound: error: x.toml: not a valid rule file:"), "{}", r.stderr);
 }
 
 #[test]
 fn help_has_examples_and_exit_codes() {
     let r = run(&["scan", "--help"]);
     assert_eq!(r.code, 0);
-    assert!(
-        r.stdout.contains("Examples:")
-            && r.stdout.contains("Exit codes: 0 no leaks, 1 leaks found")
-    );
+    assert!(r.stdout.contains("Examples:") && r.stdout.contains("Exit codes: 0 no leaks, 1 leaks found"));
 }
 
 #[test]

@@ -27,17 +27,10 @@ fn finds_a_generic_secret_at_its_exact_place() {
 #[test]
 fn a_clean_tree_exits_zero() {
     let t = Tree::new();
-    t.write(
-        "src/main.py",
-        "print('hello')\napi_key = os.environ['API_KEY']\n",
-    );
+    t.write("src/main.py", "print('hello')\napi_key = os.environ['API_KEY']\n");
     let r = t.run(&["scan", "."]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert!(
-        r.stdout.starts_with("no leaks found; scanned 1 file"),
-        "{}",
-        r.stdout
-    );
+    assert!(r.stdout.starts_with("no leaks found; scanned 1 file"), "{}", r.stdout);
 }
 
 #[test]
@@ -55,27 +48,18 @@ fn gitignore_is_honoured_and_hidden_files_are_scanned() {
     t.write("ignored/creds.env", format!("TOKEN={}\n", fk.generic()));
     t.write(".env.production", format!("APP_SECRET={}\n", fk.generic()));
     let r = t.run(&["scan", ".", "--format", "json"]);
-    assert_eq!(
-        summary(&r.json()),
-        vec![f("generic-api-key", ".env.production", 1, 12)]
-    );
+    assert_eq!(summary(&r.json()), vec![f("generic-api-key", ".env.production", 1, 12)]);
     let r = t.run(&["scan", ".", "--format", "json", "--no-ignore"]);
     assert_eq!(
         summary(&r.json()),
-        vec![
-            f("generic-api-key", ".env.production", 1, 12),
-            f("generic-api-key", "ignored/creds.env", 1, 7)
-        ]
+        vec![f("generic-api-key", ".env.production", 1, 12), f("generic-api-key", "ignored/creds.env", 1, 7)]
     );
 }
 
 #[test]
 fn git_directories_are_never_walked() {
     let t = Tree::new();
-    t.write(
-        ".git/config",
-        format!("token = {}\n", Fake::new(4).generic()),
-    );
+    t.write(".git/config", format!("token = {}\n", Fake::new(4).generic()));
     let r = t.run(&["scan", ".", "--format", "json"]);
     assert_eq!(r.code, 0);
     assert_eq!(r.json()["stats"]["files_scanned"], 0);
@@ -85,22 +69,8 @@ fn git_directories_are_never_walked() {
 fn binary_oversized_and_text_files_are_counted() {
     let t = Tree::new();
     let mut fk = Fake::new(5);
-    t.write(
-        "bin/blob.so",
-        [
-            b"\x7fELF\x00\x00".as_slice(),
-            format!("api_key={}", fk.generic()).as_bytes(),
-        ]
-        .concat(),
-    );
-    t.write(
-        "big.txt",
-        format!(
-            "{}\nauth_token = \"{}\"\n",
-            "x = 1\n".repeat(400),
-            fk.generic()
-        ),
-    );
+    t.write("bin/blob.so", [b"\x7fELF\x00\x00".as_slice(), format!("api_key={}", fk.generic()).as_bytes()].concat());
+    t.write("big.txt", format!("{}\nauth_token = \"{}\"\n", "x = 1\n".repeat(400), fk.generic()));
     t.write("small.txt", "nothing here\n");
     let r = t.run(&["scan", ".", "--format", "json", "--max-file-size", "1K"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -117,14 +87,7 @@ fn invalid_utf8_crlf_and_cr_files_keep_exact_lines() {
     let t = Tree::new();
     let mut fk = Fake::new(6);
     let (a, b, c) = (fk.generic(), fk.generic(), fk.generic());
-    t.write(
-        "latin1.txt",
-        [
-            b"caf\xe9 \xff\xfe\n".as_slice(),
-            format!("secret = \"{a}\"\n").as_bytes(),
-        ]
-        .concat(),
-    );
+    t.write("latin1.txt", [b"caf\xe9 \xff\xfe\n".as_slice(), format!("secret = \"{a}\"\n").as_bytes()].concat());
     t.write("crlf.ini", format!("[x]\r\nname=1\r\npassword={b}\r\n"));
     t.write("cr.cfg", format!("a=1\rb=2\rc=3\rtoken: {c}\r"));
     let r = t.run(&["scan", ".", "--format", "json"]);
@@ -141,10 +104,7 @@ fn invalid_utf8_crlf_and_cr_files_keep_exact_lines() {
 #[test]
 fn stdin_is_scanned_as_one_blob() {
     let key = Fake::new(7).generic();
-    let r = run_stdin(
-        &["scan", "-", "--format", "json"],
-        format!("one\nclient_secret: {key}\n").as_bytes(),
-    );
+    let r = run_stdin(&["scan", "-", "--format", "json"], format!("one\nclient_secret: {key}\n").as_bytes());
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert_eq!(summary(&r.json()), vec![f("generic-api-key", "-", 2, 16)]);
 }
@@ -152,15 +112,9 @@ fn stdin_is_scanned_as_one_blob() {
 #[test]
 fn a_single_file_path_is_reported_as_given() {
     let t = Tree::new();
-    t.write(
-        "conf/app.yaml",
-        format!("db:\n  password: {}\n", Fake::new(8).generic()),
-    );
+    t.write("conf/app.yaml", format!("db:\n  password: {}\n", Fake::new(8).generic()));
     let r = t.run(&["scan", "conf/app.yaml", "--format", "json"]);
-    assert_eq!(
-        summary(&r.json()),
-        vec![f("generic-api-key", "conf/app.yaml", 2, 13)]
-    );
+    assert_eq!(summary(&r.json()), vec![f("generic-api-key", "conf/app.yaml", 2, 13)]);
 }
 
 #[test]
@@ -168,12 +122,7 @@ fn a_missing_path_is_an_error_naming_it() {
     let t = Tree::new();
     let r = t.run(&["scan", "does-not-exist"]);
     assert_eq!(r.code, 2);
-    assert!(
-        r.stderr
-            .starts_with("keyhound: error: does-not-exist: cannot scan:"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.starts_with("keyhound: error: does-not-exist: cannot scan:"), "{}", r.stderr);
 }
 
 #[test]
@@ -197,11 +146,7 @@ fn a_config_with_an_unknown_key_is_an_error_naming_file_and_key() {
     t.write(".keyhound.toml", "[allowlist]\npath = [\"x\"]\n");
     let r = t.run(&["scan", "."]);
     assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains(".keyhound.toml") && r.stderr.contains("unknown field `path`"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains(".keyhound.toml") && r.stderr.contains("unknown field `path`"), "{}", r.stderr);
 }
 
 #[test]
@@ -231,11 +176,7 @@ fn a_broken_user_rule_stops_the_scan_with_file_and_rule() {
     t.write("bad.toml", "[[rules]]\nid = \"bad\"\nname = \"b\"\nprovider = \"p\"\nseverity = \"high\"\nkeywords = [\"x\"]\nregex = '(?P<secret>x['\n");
     let r = t.run(&["scan", ".", "--rules", "bad.toml"]);
     assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("bad.toml: rule `bad`: invalid regex"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("bad.toml: rule `bad`: invalid regex"), "{}", r.stderr);
 }
 
 #[test]
@@ -246,14 +187,8 @@ fn raw_secrets_never_appear_without_show_secrets() {
     for fmt in ["text", "json", "jsonl", "sarif"] {
         let r = t.run(&["scan", ".", "--format", fmt]);
         assert_eq!(r.code, 1);
-        assert!(
-            !r.stdout.contains(&key) && !r.stderr.contains(&key),
-            "{fmt} leaks the secret"
-        );
-        assert!(
-            !r.stdout.contains(&key[..12]),
-            "{fmt} shows too much of the secret"
-        );
+        assert!(!r.stdout.contains(&key) && !r.stderr.contains(&key), "{fmt} leaks the secret");
+        assert!(!r.stdout.contains(&key[..12]), "{fmt} shows too much of the secret");
     }
     let r = t.run(&["scan", ".", "--format", "json", "--show-secrets"]);
     assert_eq!(r.json()["findings"][0]["secret"], key.as_str());
@@ -270,13 +205,32 @@ fn a_closed_pipe_ends_quietly() {
     let prog = crate::common::program();
     let out = std::process::Command::new("bash")
         .arg("-c")
-        .arg(format!(
-            "'{}' scan . --format jsonl | head -c 10 >/dev/null; echo \"${{PIPESTATUS[0]}}\"",
-            prog.display()
-        ))
+        .arg(format!("'{}' scan . --format jsonl | head -c 10 >/dev/null; echo \"${{PIPESTATUS[0]}}\"", prog.display()))
         .current_dir(t.path())
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "0");
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[test]
+fn inline_allow_and_ignore_file_suppress_with_their_reason() {
+    let t = Tree::new();
+    let mut fk = Fake::new(12);
+    let (a, b, c) = (fk.generic(), fk.generic(), fk.generic());
+    t.write("a.py", format!("api_key = \"{a}\"  # keyhound:allow test fixture\nsecret = \"{b}\"\ntoken = \"{c}\"\n"));
+    let all = t.run(&["scan", ".", "--format", "json"]).json();
+    assert_eq!(summary(&all), vec![f("generic-api-key", "a.py", 2, 11), f("generic-api-key", "a.py", 3, 10)]);
+    let fp_b = all["findings"][0]["fingerprint"].as_str().unwrap().to_string();
+    let fp_c = all["findings"][1]["fingerprint"].as_str().unwrap().to_string();
+    t.write(".keyhoundignore", format!("# reviewed\n{fp_b}\n{fp_c} other/path.py\n"));
+    let r = t.run(&["scan", ".", "--format", "json"]);
+    let j = r.json();
+    assert_eq!(summary(&j), vec![f("generic-api-key", "a.py", 3, 10)]);
+    assert_eq!(j["stats"]["suppressed"]["inline"], 1);
+    assert_eq!(j["stats"]["suppressed"]["ignore_file"], 1);
+    t.write(".keyhoundignore", "not-a-fingerprint\n");
+    let r = t.run(&["scan", "."]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains(".keyhoundignore:1: `not-a-fingerprint` is not a fingerprint"), "{}", r.stderr);
 }

@@ -7,10 +7,8 @@ use std::process::{Command, Output, Stdio};
 
 /// The binary under test: `KEYHOUND_TEST_PROGRAM` (e.g. a release build) or cargo's build.
 pub fn program() -> PathBuf {
-    std::env::var_os("KEYHOUND_TEST_PROGRAM").map_or_else(
-        || PathBuf::from(env!("CARGO_BIN_EXE_keyhound")),
-        PathBuf::from,
-    )
+    std::env::var_os("KEYHOUND_TEST_PROGRAM")
+        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_keyhound")), PathBuf::from)
 }
 
 /// The repository root.
@@ -27,12 +25,8 @@ pub struct Run {
 
 impl Run {
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!(
-                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
-                self.stdout, self.stderr
-            )
-        })
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
     }
 }
 
@@ -100,15 +94,10 @@ impl Fake {
     /// `n` characters from `alphabet`, with no run, sequence or placeholder word by chance.
     pub fn chars(&mut self, n: usize, alphabet: &[u8]) -> String {
         loop {
-            let s: String = (0..n)
-                .map(|_| alphabet[(self.next() % alphabet.len() as u64) as usize] as char)
-                .collect();
+            let s: String = (0..n).map(|_| alphabet[(self.next() % alphabet.len() as u64) as usize] as char).collect();
             let lower = s.to_ascii_lowercase();
-            let bad = [
-                "example", "fake", "xxxxx", "dummy", "here", "insert", "replace",
-            ]
-            .iter()
-            .any(|w| lower.contains(w));
+            let bad =
+                ["example", "fake", "xxxxx", "dummy", "here", "insert", "replace"].iter().any(|w| lower.contains(w));
             if !bad && s.chars().collect::<std::collections::HashSet<_>>().len() > 4 {
                 return s;
             }
@@ -116,11 +105,7 @@ impl Fake {
     }
 
     pub fn openai_project(&mut self) -> String {
-        format!(
-            "sk-proj-{}T3BlbkFJ{}",
-            self.chars(74, URLSAFE),
-            self.chars(74, URLSAFE)
-        )
+        format!("sk-proj-{}T3BlbkFJ{}", self.chars(74, URLSAFE), self.chars(74, URLSAFE))
     }
 
     pub fn generic(&mut self) -> String {
@@ -135,9 +120,7 @@ pub struct Tree {
 
 impl Tree {
     pub fn new() -> Self {
-        Tree {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
+        Tree { dir: tempfile::tempdir().expect("temp dir") }
     }
 
     pub fn path(&self) -> &Path {
