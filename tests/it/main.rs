@@ -2,6 +2,7 @@
 //! and temporary trees and asserts exact findings, statistics and exit codes.
 
 mod common;
+mod fixture_tree;
 mod reports;
 mod rules_cmd;
 mod scan_dir;

@@ -155,3 +155,13 @@ pub fn summary(report: &serde_json::Value) -> Vec<(String, String, u64, u64)> {
         })
         .collect()
 }
+
+/// Number of rules in `rules/*.toml` (counted from the files, not from keyhound).
+pub fn builtin_rule_count() -> usize {
+    std::fs::read_dir(repo().join("rules"))
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| std::fs::read_to_string(p).unwrap().lines().filter(|l| l.trim() == "[[rules]]").count())
+        .sum()
+}
