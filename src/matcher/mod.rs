@@ -164,7 +164,7 @@ impl<'d> Matcher<'d> {
                 }
                 let entropy = entropy::shannon(bytes);
                 let pair = match &rule.pair {
-                    Some(_) => find_pair(rule, &mut self.pair_scratch[r], hay, &span),
+                    Some(_) => find_pair(rule, &mut self.pair_scratch[r], hay, &span, &secret),
                     None => None,
                 };
                 self.found.push(RawMatch { rule: r, span, secret, pair, entropy });
@@ -222,7 +222,13 @@ fn lines_forward(hay: &[u8], pos: usize, n: usize) -> usize {
 }
 
 /// Looks for the second part of a multi-part credential near the first.
-fn find_pair(rule: &Rule, scratch: &mut Scratch, hay: &[u8], first: &Range<usize>) -> Option<Range<usize>> {
+fn find_pair(
+    rule: &Rule,
+    scratch: &mut Scratch,
+    hay: &[u8],
+    first: &Range<usize>,
+    first_secret: &Range<usize>,
+) -> Option<Range<usize>> {
     let pair = rule.pair.as_ref()?;
     let re = pair.regex.get().ok()?;
     let (cache, caps) = scratch.get_or_insert_with(|| (re.re.create_cache(), re.re.create_captures()));
@@ -235,11 +241,11 @@ fn find_pair(rule: &Rule, scratch: &mut Scratch, hay: &[u8], first: &Range<usize
         let Some(m) = caps.get_match() else { break };
         let s = caps.get_group(re.secret_group).map_or(m.range(), |g| g.range());
         at = s.end.max(m.start() + 1);
-        let overlaps_first = s.start < first.end && first.start < s.end;
+        let overlaps_first = s.start < first_secret.end && first_secret.start < s.end;
         if overlaps_first || filters::is_placeholder(&hay[s.clone()]) {
             continue;
         }
-        let dist = |r: &Range<usize>| r.start.abs_diff(first.start);
+        let dist = |r: &Range<usize>| r.start.abs_diff(first_secret.start);
         if best.as_ref().is_none_or(|b| dist(&s) < dist(b)) {
             best = Some(s);
         }
