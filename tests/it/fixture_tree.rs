@@ -61,7 +61,10 @@ fn the_aws_key_is_reported_with_its_secret_access_key() {
     assert_eq!((f["line"].as_u64(), f["end_line"].as_u64()), (Some(3), Some(4)));
     let part = &f["parts"][0];
     assert_eq!(part["name"], "secret access key");
-    assert_eq!((part["line"].as_u64(), part["column"].as_u64(), part["end_column"].as_u64()), (Some(4), Some(26), Some(66)));
+    assert_eq!(
+        (part["line"].as_u64(), part["column"].as_u64(), part["end_column"].as_u64()),
+        (Some(4), Some(26), Some(66))
+    );
     assert!(part["secret"].as_str().unwrap().ends_with('…'));
 }
 
@@ -71,7 +74,9 @@ fn jsonl_has_the_same_findings() {
     assert_eq!(r.code, 1);
     let got: BTreeSet<Key> = r.stdout.lines().map(|l| key(&serde_json::from_str(l).unwrap())).collect();
     assert_eq!(got, expected());
-    assert!(r.stderr.starts_with("keyhound: 44 findings (17 critical, 22 high, 5 medium) in 9 files; scanned 11 files"));
+    assert!(
+        r.stderr.starts_with("keyhound: 44 findings (17 critical, 22 high, 5 medium) in 9 files; scanned 11 files")
+    );
     assert!(r.stderr.contains("; skipped 1 binary, 1 too_large"), "{}", r.stderr);
 }
 
