@@ -298,3 +298,36 @@ mod tests {
         assert_eq!(lines_forward(hay, 2, 1), 5);
     }
 }
+
+#[cfg(test)]
+mod laziness_tests {
+    use super::*;
+    use crate::rules::load::{build, builtin_sources};
+
+    /// A rule whose keywords never occur is never compiled; the one that fires is.
+    #[test]
+    fn regexes_compile_only_when_their_keywords_occur() {
+        let det = Detector::new(build(builtin_sources().unwrap(), &[]).unwrap()).unwrap();
+        let mut m = det.matcher();
+        let key = format!("ghp_{}", "q8Zr1LmX0vT4kP9sWb2NcY7uH3jD5fG6aE1z");
+        let found = m.scan(format!("token: {key}\n").as_bytes());
+        assert_eq!(found.len(), 1);
+        let compiled: Vec<&str> =
+            det.rules().rules().iter().filter(|r| r.regex.is_compiled()).map(|r| r.id.as_str()).collect();
+        assert!(compiled.contains(&"github-pat-classic"), "{compiled:?}");
+        assert!(!compiled.contains(&"private-key-rsa"), "{compiled:?}");
+        assert!(compiled.len() < 10, "only rules with a keyword hit compile: {compiled:?}");
+    }
+
+    /// `sk-ant-` keys are found although `sk-` style keywords of other rules overlap them.
+    #[test]
+    fn overlapping_keywords_all_fire() {
+        let det = Detector::new(build(builtin_sources().unwrap(), &[]).unwrap()).unwrap();
+        let mut m = det.matcher();
+        let body: String = "Aq3Zr1LmX0vT4kP9sWb2NcY7uH3jD5fG6aE1zQw8".repeat(3);
+        let key = format!("sk-ant-api03-{}AA", &body[..93]);
+        let found = m.scan(format!("ANTHROPIC_API_KEY={key}\n").as_bytes());
+        let ids: Vec<&str> = found.iter().map(|f| det.rules().get(f.rule).id.as_str()).collect();
+        assert_eq!(ids, vec!["anthropic-api-key"]);
+    }
+}

@@ -27,6 +27,9 @@ pub struct RuleSyntax {
     pub name: String,
     /// Who issues the credential.
     pub provider: String,
+    /// The family the provider belongs to (`rules list` groups by it).
+    #[serde(default)]
+    pub family: Option<Family>,
     /// How bad a leak is.
     pub severity: Severity,
     /// How sure a match is a real credential (default high).
@@ -77,6 +80,41 @@ pub struct RuleSyntax {
 
 fn default_true() -> bool {
     true
+}
+
+/// Families of providers, for listing coverage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Family {
+    /// AI and ML platforms and gateways.
+    Ai,
+    /// Cloud and infrastructure providers.
+    Cloud,
+    /// Code hosting, CI and package registries.
+    Code,
+    /// Databases, data platforms and messaging.
+    Data,
+    /// SaaS, payments, observability and identity.
+    Saas,
+    /// Keys and tokens recognised by their shape (private keys, JWTs, URLs with credentials).
+    Shape,
+    /// Generic assignments gated by entropy.
+    Generic,
+}
+
+impl Family {
+    /// Human heading.
+    pub fn title(self) -> &'static str {
+        match self {
+            Family::Ai => "AI and ML",
+            Family::Cloud => "Cloud and infrastructure",
+            Family::Code => "Code, CI and packages",
+            Family::Data => "Data and messaging",
+            Family::Saas => "SaaS, payments, observability and identity",
+            Family::Shape => "Keys and tokens by shape",
+            Family::Generic => "Generic",
+        }
+    }
 }
 
 /// An example that must match.

@@ -234,3 +234,26 @@ fn inline_allow_and_ignore_file_suppress_with_their_reason() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains(".keyhoundignore:1: `not-a-fingerprint` is not a fingerprint"), "{}", r.stderr);
 }
+
+#[cfg(unix)]
+#[test]
+fn symlinks_fifos_and_dangling_links_are_counted_never_followed_silently() {
+    let t = Tree::new();
+    t.write("real.env", format!("API_KEY={}\n", Fake::new(13).generic()));
+    std::os::unix::fs::symlink("real.env", t.path().join("link.env")).unwrap();
+    std::os::unix::fs::symlink("missing.env", t.path().join("dangling.env")).unwrap();
+    let fifo = t.path().join("pipe");
+    let st = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(st.success());
+    let r = t.run(&["scan", ".", "--format", "json"]);
+    let j = r.json();
+    assert_eq!(summary(&j), vec![f("generic-api-key", "real.env", 1, 9)]);
+    assert_eq!(j["stats"]["skipped"]["symlink"]["files"], 2);
+    assert_eq!(j["stats"]["skipped"]["special_file"]["files"], 1);
+    // following links: the live one is scanned, the dangling one is a walk error with a warning
+    let r = t.run(&["scan", ".", "--format", "json", "--follow"]);
+    let j = r.json();
+    assert_eq!(summary(&j), vec![f("generic-api-key", "link.env", 1, 9), f("generic-api-key", "real.env", 1, 9)]);
+    assert_eq!(j["stats"]["skipped"]["walk_error"]["files"], 1);
+    assert!(r.stderr.contains("keyhound: warning:") && r.stderr.contains("dangling.env"), "{}", r.stderr);
+}
