@@ -18,6 +18,7 @@
 pub mod cli;
 pub mod config;
 pub mod finding;
+pub mod hook;
 pub mod matcher;
 pub mod policy;
 pub mod progress;

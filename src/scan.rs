@@ -2,8 +2,10 @@
 //!
 //! Each worker thread owns a [`Matcher`], its own statistics and its own findings; they are
 //! merged when the workers finish, and the findings are sorted (path, line, column, rule) so
-//! reports are deterministic whatever the thread interleaving.
+//! reports are deterministic whatever the thread interleaving. The input is a set of paths
+//! (and stdin), a repository's history, or the staged changes of a repository.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Instant;
@@ -13,17 +15,40 @@ use crate::matcher::{Detector, Matcher};
 use crate::policy::{Policy, Suppression, Verdict};
 use crate::progress::Progress;
 use crate::source::fs::{self, WalkOptions};
-use crate::source::{Blob, BlobSink, SkipReason, stdin};
+use crate::source::git_history::{self, GitError, HistoryOptions};
+use crate::source::{Blob, BlobSink, Origin, SkipReason, staged, stdin};
 use crate::stats::ScanStats;
+
+/// What to read.
+#[derive(Debug, Clone)]
+pub enum Input {
+    /// Files and directories, and optionally standard input.
+    Paths {
+        /// Files and directories to walk.
+        roots: Vec<PathBuf>,
+        /// Also read standard input as one blob.
+        stdin: bool,
+    },
+    /// The history of a repository.
+    History {
+        /// The repository (bare or with a work tree).
+        repo: PathBuf,
+        /// Refs, ranges, since.
+        options: HistoryOptions,
+    },
+    /// The staged changes of the repository containing a path.
+    Staged {
+        /// A path inside the repository.
+        repo: PathBuf,
+    },
+}
 
 /// What to scan and how.
 #[derive(Debug, Clone)]
 pub struct ScanConfig {
-    /// Files and directories to walk.
-    pub roots: Vec<PathBuf>,
-    /// Also read standard input as one blob.
-    pub stdin: bool,
-    /// Walk settings.
+    /// The input.
+    pub input: Input,
+    /// Walk settings (size limit and threads apply to every input).
     pub walk: WalkOptions,
     /// Suppression policy.
     pub policy: Policy,
@@ -53,12 +78,14 @@ pub struct ScanOutcome {
 pub struct Hooks<'a> {
     /// Called for each file that could not be read or walked.
     pub warn: &'a (dyn Fn(&str) + Sync),
-    /// Called for each reported finding as soon as it is found.
+    /// Called for each reported finding as soon as it is found (not for history scans, whose
+    /// findings are complete only when every blob is scanned).
     pub stream: Option<&'a (dyn Fn(&Finding) + Sync)>,
     /// Progress counters.
     pub progress: &'a Progress,
 }
 
+#[derive(Default)]
 struct Collected {
     stats: ScanStats,
     findings: Vec<Finding>,
@@ -69,19 +96,36 @@ struct Worker<'a> {
     matcher: Matcher<'a>,
     policy: &'a Policy,
     hooks: &'a Hooks<'a>,
+    stream: bool,
     local: Collected,
     sink: &'a Mutex<Vec<Collected>>,
+}
+
+/// Whether a finding touches one of the staged file's added lines.
+fn on_added_line(f: &Finding, origin: &Origin) -> bool {
+    match origin {
+        Origin::Staged { added, .. } => {
+            added.iter().any(|r| *r.start() <= f.location.end_line && f.location.line <= *r.end())
+        }
+        _ => true,
+    }
 }
 
 impl BlobSink for Worker<'_> {
     fn blob(&mut self, blob: Blob<'_>) {
         let raw = self.matcher.scan(blob.bytes);
-        let found = finding::build(blob.bytes, blob.origin.path(), &raw, self.matcher.detector().rules().rules());
+        let mut found = finding::build(blob.bytes, &blob.origin, &raw, self.matcher.detector().rules().rules());
+        found.retain(|f| on_added_line(f, &blob.origin));
+        let copies: Vec<Finding> =
+            blob.also.iter().flat_map(|o| found.iter().map(|f| f.at(o)).collect::<Vec<_>>()).collect();
+        found.extend(copies);
         let mut kept = 0;
         for f in found {
             match self.policy.judge(&f) {
                 Verdict::Keep => {
-                    if let Some(stream) = self.hooks.stream {
+                    if self.stream
+                        && let Some(stream) = self.hooks.stream
+                    {
                         stream(&f);
                     }
                     kept += 1;
@@ -103,49 +147,92 @@ impl BlobSink for Worker<'_> {
         self.local.stats.skip(reason, bytes);
         if reason.is_error() {
             let what = if path.is_empty() { String::new() } else { format!("{path}: ") };
-            (self.hooks.warn)(&format!("{what}{} ({})", detail, reason));
+            (self.hooks.warn)(&format!("{what}{detail} ({reason})"));
         }
     }
 }
 
 impl Drop for Worker<'_> {
     fn drop(&mut self) {
-        let local = std::mem::replace(
-            &mut self.local,
-            Collected { stats: ScanStats::default(), findings: Vec::new(), suppressed: Vec::new() },
-        );
+        let local = std::mem::take(&mut self.local);
         self.sink.lock().unwrap_or_else(|e| e.into_inner()).push(local);
     }
 }
 
-/// Runs a scan.
-pub fn scan(cfg: &ScanConfig, det: &Detector, hooks: &Hooks<'_>) -> ScanOutcome {
+/// Runs a scan; errors are about the input as a whole (not a repository, bad range).
+pub fn scan(cfg: &ScanConfig, det: &Detector, hooks: &Hooks<'_>) -> Result<ScanOutcome, GitError> {
     let started = Instant::now();
     let sink: Mutex<Vec<Collected>> = Mutex::new(Vec::new());
+    let stream = !matches!(cfg.input, Input::History { .. });
     let new_worker = || Worker {
         matcher: det.matcher(),
         policy: &cfg.policy,
         hooks,
-        local: Collected { stats: ScanStats::default(), findings: Vec::new(), suppressed: Vec::new() },
+        stream,
+        local: Collected::default(),
         sink: &sink,
     };
-    if cfg.stdin {
-        let mut w = new_worker();
-        stdin::read(cfg.walk.max_file_size, &mut w);
-    }
-    if !cfg.roots.is_empty() {
-        fs::walk(&cfg.roots, &cfg.walk, new_worker);
+    let mut extra = ScanStats::default();
+    let mut history = None;
+    match &cfg.input {
+        Input::Paths { roots, stdin: read_stdin } => {
+            if *read_stdin {
+                let mut w = new_worker();
+                stdin::read(cfg.walk.max_file_size, &mut w);
+            }
+            if !roots.is_empty() {
+                fs::walk(roots, &cfg.walk, new_worker);
+            }
+        }
+        Input::History { repo, options } => {
+            let r = git_history::open(repo)?;
+            let mut opts = options.clone();
+            opts.max_file_size = cfg.walk.max_file_size;
+            opts.threads = cfg.walk.threads;
+            let en = git_history::enumerate(&r, repo, &opts, hooks.warn)?;
+            for m in &en.missing {
+                (hooks.warn)(&format!("{}: {m} (git_object_error)", repo.display()));
+                extra.skip(SkipReason::GitObjectError, 0);
+            }
+            for _ in 0..en.submodules {
+                extra.skip(SkipReason::Submodule, 0);
+            }
+            extra.commits = en.commits;
+            extra.shallow = en.shallow;
+            git_history::scan(repo, &en, &opts, new_worker);
+            history = Some(en);
+        }
+        Input::Staged { repo } => {
+            let r = staged::discover(repo)?;
+            let mut w = new_worker();
+            staged::scan(&r, cfg.walk.max_file_size, &mut w)?;
+        }
     }
     let mut out = ScanOutcome::default();
+    out.stats.merge(&extra);
     for c in sink.into_inner().unwrap_or_else(|e| e.into_inner()) {
         out.stats.merge(&c.stats);
         out.findings.extend(c.findings);
         out.suppressed.extend(c.suppressed);
     }
-    let key = |f: &Finding| (f.path.clone(), f.location, f.rule_id.clone());
+    if let Some(en) = &history {
+        mark_present_at_head(&mut out, en);
+    }
+    let key = |f: &Finding| (f.path.clone(), f.location, f.rule_id.clone(), f.commit.as_ref().map(|c| c.id.clone()));
     out.findings.sort_by_key(key);
     out.suppressed.sort_by_key(|s| key(&s.finding));
     out.stats.rules = det.rules().len();
     out.stats.duration_ms = started.elapsed().as_millis() as u64;
-    out
+    Ok(out)
+}
+
+/// Sets `present_at_head` on history findings: true when a blob of HEAD's tree holds the
+/// same secret (same fingerprint).
+fn mark_present_at_head(out: &mut ScanOutcome, en: &git_history::Enumeration) {
+    let all = out.findings.iter().chain(out.suppressed.iter().map(|s| &s.finding));
+    let at_head: HashSet<String> =
+        all.filter(|f| f.blob.as_deref().is_some_and(|b| en.in_head(b))).map(|f| f.fingerprint.to_string()).collect();
+    for f in out.findings.iter_mut().chain(out.suppressed.iter_mut().map(|s| &mut s.finding)) {
+        f.present_at_head = Some(at_head.contains(f.fingerprint.as_str()));
+    }
 }

@@ -31,10 +31,20 @@ pub struct ScanStats {
     pub findings: u64,
     /// Suppressed findings, by reason.
     pub suppressed: BTreeMap<String, u64>,
+    /// Commits walked (history scans).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub commits: u64,
+    /// The repository is a shallow clone: older history is missing (history scans).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub shallow: bool,
     /// Rules in the rule set.
     pub rules: usize,
     /// Wall time of the scan in milliseconds.
     pub duration_ms: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl ScanStats {
@@ -48,6 +58,8 @@ impl ScanStats {
             e.bytes += v.bytes;
         }
         self.findings += o.findings;
+        self.commits += o.commits;
+        self.shallow |= o.shallow;
         for (k, v) in &o.suppressed {
             *self.suppressed.entry(k.clone()).or_default() += v;
         }

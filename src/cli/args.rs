@@ -10,6 +10,10 @@ const EXAMPLES: &str = "\
 Examples:
   keyhound scan                         scan the current directory
   keyhound scan src/ config/.env        scan some paths
+  keyhound scan --git                   scan the whole history of the repository here
+  keyhound scan --git repo.git --log-opts origin/main..HEAD    a pull request's commits
+  keyhound scan --staged                what `git commit` would add (the pre-commit hook)
+  keyhound install-hook                 block commits that add a key
   keyhound scan . --format sarif -o keyhound.sarif
   keyhound scan . --format json | jq '.findings[].rule'
   cat deploy.yaml | keyhound scan -     scan standard input
@@ -36,6 +40,23 @@ pub enum Command {
     /// List or check rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Install keyhound's pre-commit hook into the repository here (respects core.hooksPath).
+    InstallHook(InstallHookArgs),
+}
+
+/// `keyhound install-hook`.
+#[derive(Debug, Args)]
+pub struct InstallHookArgs {
+    /// Replace an existing hook that is not keyhound's (it is kept as pre-commit.keyhound-backup
+    /// and still run first, unless --no-chain).
+    #[arg(long)]
+    pub force: bool,
+    /// With --force, do not run the previous hook before keyhound.
+    #[arg(long)]
+    pub no_chain: bool,
+    /// The repository (default: the one containing the current directory).
+    #[arg(value_name = "REPO", default_value = ".")]
+    pub repo: PathBuf,
 }
 
 /// Where rules come from (shared by `scan` and `rules list`).
@@ -67,9 +88,29 @@ pub enum ColorChoice {
 /// `keyhound scan`.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Files or directories to scan; `-` reads standard input.
+    /// Files or directories to scan; `-` reads standard input. With --git: the repository.
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
+    /// Scan the git history of the repository at PATH (bare or not): every blob reachable from
+    /// all refs, each once.
+    #[arg(long, conflicts_with_all = ["staged", "pre_push"])]
+    pub git: bool,
+    /// With --git: start from this ref instead of all refs (repeatable).
+    #[arg(long = "ref", value_name = "REF", requires = "git")]
+    pub refs: Vec<String>,
+    /// With --git: only the commits of a revision range such as `origin/main..HEAD`
+    /// (repeatable; the blobs those commits add or change).
+    #[arg(long, value_name = "A..B", requires = "git")]
+    pub log_opts: Vec<String>,
+    /// With --git: only commits made on or after DATE (YYYY-MM-DD, RFC 3339 or unix seconds).
+    #[arg(long, value_name = "DATE", requires = "git")]
+    pub since: Option<String>,
+    /// Scan what is staged for commit (index against HEAD); only added lines are reported.
+    #[arg(long, conflicts_with = "pre_push")]
+    pub staged: bool,
+    /// Scan the commits a `git push` would send (reads the pre-push hook's lines on stdin).
+    #[arg(long)]
+    pub pre_push: bool,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

@@ -36,6 +36,21 @@ pub fn run() -> Result<Status> {
             Ok(0)
         }
         Command::Rules(RulesCommand::Check { paths }) => cmd_rules_check(&paths),
+        Command::InstallHook(a) => {
+            match crate::hook::install(&a.repo, a.force, !a.no_chain)? {
+                crate::hook::Installed::New(p) => println!("installed keyhound's pre-commit hook: {}", p.display()),
+                crate::hook::Installed::AlreadyThere(p) => {
+                    println!("keyhound's pre-commit hook is installed: {}", p.display())
+                }
+                crate::hook::Installed::Replaced(p, old) => println!(
+                    "installed keyhound's pre-commit hook: {} (the previous hook is now {}{})",
+                    p.display(),
+                    old.display(),
+                    if a.no_chain { ", not run" } else { " and runs first" }
+                ),
+            }
+            Ok(0)
+        }
     }
 }
 
@@ -55,6 +70,17 @@ fn cmd_rules_check(paths: &[std::path::PathBuf]) -> Result<Status> {
     }
     Err(anyhow!("{} problem(s) in {n} rules", errors.len()))
 }
+
+/// What to do when the pre-commit scan blocks a commit.
+const STAGED_ADVICE: &str = "
+keyhound blocked this commit: it adds the credential(s) listed above.
+  1. Remove the value from the file and load it from the environment or a secret store.
+  2. If it was ever pushed or shared, revoke and rotate it now (see each rule's revoke
+     guidance: keyhound rules list --format json).
+  3. If it is not a secret (a test value), mark it: add `keyhound:allow` in a comment on
+     that line, or add its fingerprint to .keyhoundignore.
+  Last resort, if you are sure: git commit --no-verify.
+";
 
 fn cmd_scan(a: &ScanArgs) -> Result<Status> {
     let s = settings::scan_settings(a)?;
@@ -85,18 +111,23 @@ fn cmd_scan(a: &ScanArgs) -> Result<Status> {
         let stream = jsonl::Stream::new(out, &ctx);
         let emit = |f: &crate::finding::Finding| stream.emit(f);
         let hooks = Hooks { warn: &warn, stream: Some(&emit), progress: &progress };
-        outcome = scan::scan(&s.scan, &s.detector, &hooks);
+        let result = scan::scan(&s.scan, &s.detector, &hooks);
         progress.finish();
+        outcome = result?;
         stream.finish()?;
     } else {
         let hooks = Hooks { warn: &warn, stream: None, progress: &progress };
-        outcome = scan::scan(&s.scan, &s.detector, &hooks);
+        let result = scan::scan(&s.scan, &s.detector, &hooks);
         progress.finish();
+        outcome = result?;
         report::write(&mut out, a.format, &outcome, &ctx)?;
         out.flush()?;
     }
     if (a.format != Format::Text || to_file) && !a.quiet {
         eprintln!("keyhound: {}", report::text::summary(&outcome.findings, &outcome.stats));
+    }
+    if a.staged && !outcome.findings.is_empty() {
+        eprint!("{}", STAGED_ADVICE);
     }
     Ok(if outcome.findings.is_empty() { 0 } else { a.exit_code })
 }

@@ -12,8 +12,10 @@ use crate::matcher::Detector;
 use crate::policy::Policy;
 use crate::policy::ignore_file::{self, IgnoreFile};
 use crate::rules::{RuleSet, RuleSource, load};
-use crate::scan::ScanConfig;
+use crate::scan::{Input, ScanConfig};
 use crate::source::fs::WalkOptions;
+use crate::source::git_history::{self, HistoryOptions};
+use crate::source::staged;
 
 /// Default `--max-file-size`: 25 MiB.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 25 << 20;
@@ -72,7 +74,28 @@ pub fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
     for r in &roots {
         std::fs::symlink_metadata(r).with_context(|| format!("{}: cannot scan", r.display()))?;
     }
-    let cfg = find_config(args.rule_args.config.as_deref(), roots.first().map(PathBuf::as_path))?;
+    let first = roots.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let (input, config_root) = if args.git || args.pre_push {
+        if roots.len() > 1 || stdin {
+            return Err(anyhow!("--git and --pre-push take one repository path"));
+        }
+        let mut options =
+            HistoryOptions { refs: args.refs.clone(), ranges: args.log_opts.clone(), ..Default::default() };
+        if let Some(s) = &args.since {
+            options.since = Some(git_history::parse_since(s).map_err(|e| anyhow!("--since: {e}"))?);
+        }
+        if args.pre_push {
+            pre_push_ranges(&mut options)?;
+        }
+        (Input::History { repo: first.clone(), options }, first)
+    } else if args.staged {
+        let repo = staged::discover(&first)?;
+        let root = repo.workdir().map_or_else(|| first.clone(), Path::to_path_buf);
+        (Input::Staged { repo: first.clone() }, root)
+    } else {
+        (Input::Paths { roots: roots.clone(), stdin }, first)
+    };
+    let cfg = find_config(args.rule_args.config.as_deref(), Some(&config_root))?;
     let max_file_size = match &args.max_file_size {
         Some(s) => config::parse_size(s).map_err(|e| anyhow!("--max-file-size: {e}"))?,
         None => cfg.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
@@ -85,16 +108,15 @@ pub fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
             cfg.path.as_ref().map_or("configuration".into(), |p| p.display().to_string())
         )
     })?;
-    if let Some(root) = roots.first().filter(|r| r.is_dir()) {
-        let f = root.join(ignore_file::FILE_NAME);
+    if config_root.is_dir() {
+        let f = config_root.join(ignore_file::FILE_NAME);
         if f.is_file() {
             policy = policy.with_ignore_file(IgnoreFile::load(&f).map_err(|e| anyhow!(e))?);
         }
     }
     Ok(ScanSettings {
         scan: ScanConfig {
-            roots,
-            stdin,
+            input,
             walk: WalkOptions {
                 no_ignore: args.no_ignore,
                 follow_links: args.follow,
@@ -105,4 +127,62 @@ pub fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
         },
         detector,
     })
+}
+
+/// Reads git's pre-push lines (`<local ref> <local sha> <remote ref> <remote sha>`) from
+/// stdin and turns them into the commits the push adds.
+fn pre_push_ranges(options: &mut HistoryOptions) -> Result<()> {
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).context("--pre-push: cannot read stdin")?;
+    parse_pre_push(&text, options).map_err(|e| anyhow!("--pre-push: {e}"))
+}
+
+/// Parses pre-push lines into ranges (updated branches) and refs (new branches, whose commits
+/// not on any remote-tracking ref are scanned).
+pub fn parse_pre_push(text: &str, options: &mut HistoryOptions) -> std::result::Result<(), String> {
+    let zero = |s: &str| s.bytes().all(|b| b == b'0');
+    let mut any = false;
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        if f.len() != 4 {
+            return Err(format!("unexpected line `{line}` (want: <local ref> <local sha> <remote ref> <remote sha>)"));
+        }
+        any = true;
+        let (local, remote) = (f[1], f[3]);
+        if zero(local) {
+            continue; // a branch deletion pushes nothing
+        }
+        if zero(remote) {
+            options.refs.push(local.to_string());
+            options.hide_remotes = true;
+        } else {
+            options.ranges.push(format!("{remote}..{local}"));
+        }
+    }
+    if !any {
+        return Err("no refs on stdin (run it from a pre-push hook)".to_string());
+    }
+    if options.refs.is_empty() && options.ranges.is_empty() {
+        options.ranges.push("HEAD..HEAD".to_string());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pre_push_lines() {
+        let mut o = HistoryOptions::default();
+        let z = "0".repeat(40);
+        let a = "a".repeat(40);
+        let b = "b".repeat(40);
+        parse_pre_push(&format!("refs/heads/x {a} refs/heads/x {b}\nrefs/heads/new {b} refs/heads/new {z}\n"), &mut o)
+            .unwrap();
+        assert_eq!(o.ranges, vec![format!("{b}..{a}")]);
+        assert_eq!(o.refs, vec![b.clone()]);
+        assert!(o.hide_remotes);
+        assert!(parse_pre_push("", &mut HistoryOptions::default()).is_err());
+    }
 }

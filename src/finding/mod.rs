@@ -11,8 +11,11 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use std::sync::Arc;
+
 use crate::matcher::RawMatch;
 use crate::rules::{Confidence, Rule, Severity};
+use crate::source::{CommitInfo, Origin};
 pub use fingerprint::Fingerprint;
 use lines::LineIndex;
 pub use secret::Secret;
@@ -75,13 +78,29 @@ pub struct Finding {
     pub fingerprint: Fingerprint,
     /// A `keyhound:allow` comment is on one of the finding's lines.
     pub inline_allow: bool,
+    /// For history scans: the commit that introduced the blob at this path.
+    pub commit: Option<Arc<CommitInfo>>,
+    /// For history scans: the blob id.
+    pub blob: Option<String>,
+    /// For history scans: whether the same secret (fingerprint) is still in HEAD's tree.
+    pub present_at_head: Option<bool>,
+}
+
+impl Finding {
+    /// The same finding at another place where the same bytes occur.
+    pub fn at(&self, origin: &Origin) -> Finding {
+        let mut f = self.clone();
+        f.path = origin.path().to_string();
+        f.commit = origin.commit().cloned();
+        f
+    }
 }
 
 /// Longest snippet kept, in characters around the secret.
 const SNIPPET_CONTEXT: usize = 60;
 
 /// Turns a blob's raw matches into findings (`matches` sorted by position).
-pub fn build(hay: &[u8], path: &str, matches: &[RawMatch], rules: &[Rule]) -> Vec<Finding> {
+pub fn build(hay: &[u8], origin: &Origin, matches: &[RawMatch], rules: &[Rule]) -> Vec<Finding> {
     if matches.is_empty() {
         return Vec::new();
     }
@@ -124,7 +143,7 @@ pub fn build(hay: &[u8], path: &str, matches: &[RawMatch], rules: &[Rule]) -> Ve
                 provider: rule.provider.clone(),
                 severity: rule.severity,
                 confidence: rule.confidence,
-                path: path.to_string(),
+                path: origin.path().to_string(),
                 location: loc(&whole),
                 secret_location,
                 snippet: snippet(hay, &idx, &m.secret, &secret_spans),
@@ -133,6 +152,12 @@ pub fn build(hay: &[u8], path: &str, matches: &[RawMatch], rules: &[Rule]) -> Ve
                 entropy: (m.entropy * 1000.0).round() / 1000.0,
                 fingerprint,
                 inline_allow: has_inline_allow(hay, &idx, &whole),
+                commit: origin.commit().cloned(),
+                blob: match origin {
+                    Origin::Git { blob, .. } => Some(blob.clone()),
+                    _ => None,
+                },
+                present_at_head: None,
             }
         })
         .collect()

@@ -104,11 +104,33 @@ pub fn generic_value_ok(v: &[u8]) -> bool {
     if wordy && (!has_digit) && shannon(v) < 4.5 {
         return false;
     }
-    // lower-case words joined by separators: `my-secret-value`, `not_a_real_token`
-    if v.iter().all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'-' | b'.')) {
+    // words joined by punctuation: `my-secret-value`, `manifest.html#the-authors-field`
+    if !v.iter().any(u8::is_ascii_digit)
+        && !(v.iter().any(u8::is_ascii_uppercase) && v.iter().any(u8::is_ascii_lowercase))
+    {
         return false;
     }
-    true
+    // single-case values need many digits to be random (`target.x86_64-unknown-linux-gnu` and
+    // `CARGO_TARGET_X86_64_LINKER` are names; `k8s2j4nd9x0a1b3c` and hex keys are not)
+    let digits = v.iter().filter(|b| b.is_ascii_digit()).count();
+    let single_case = !v.iter().any(u8::is_ascii_uppercase) || !v.iter().any(u8::is_ascii_lowercase);
+    if single_case && digits * 5 < v.len() {
+        return false;
+    }
+    !is_snake_identifier(v)
+}
+
+/// `libssh2_NB_state_created`, `MAX_RETRY_COUNT_2`: an identifier of single-case words.
+fn is_snake_identifier(v: &[u8]) -> bool {
+    let segments: Vec<&[u8]> = v.split(|&b| b == b'_').collect();
+    segments.len() >= 3
+        && segments.iter().all(|s| {
+            let letters: Vec<u8> = s.iter().copied().filter(u8::is_ascii_alphabetic).collect();
+            let alpha_then_digits =
+                s.iter().position(u8::is_ascii_digit).is_none_or(|p| s[p..].iter().all(u8::is_ascii_digit));
+            alpha_then_digits
+                && (letters.iter().all(u8::is_ascii_lowercase) || letters.iter().all(u8::is_ascii_uppercase))
+        })
 }
 
 fn is_ident(s: &[u8]) -> bool {
@@ -177,6 +199,10 @@ mod tests {
             "config/secrets/production.json",
             "my-super-secret-value",
             "1234567890123456",
+            "manifest.html#the-authors-field-optional",
+            "target.x86_64-unknown-linux-gnu",
+            "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER",
+            "libssh2_NB_state_created",
         ] {
             assert!(!generic_value_ok(bad.as_bytes()), "{bad}");
         }

@@ -15,7 +15,10 @@
 //! `column`, `end_line`, `end_column` (1-based; end column exclusive, SARIF style; the span of
 //! all parts), `secret` (redacted unless `--show-secrets`), `secret_redacted` (bool),
 //! `snippet`, `entropy`, `fingerprint`, and `parts` (`name`, `secret`, `line`, `column`,
-//! `end_line`, `end_column`) for multi-part credentials. JSONL lines are the same objects.
+//! `end_line`, `end_column`) for multi-part credentials. History scans add `commit` (`id`,
+//! `author`, `email`, `date`, `summary`: the commit that introduced the blob at this path),
+//! `blob` (its id) and `present_at_head` (the same secret is still in HEAD's tree). JSONL lines
+//! are the same objects.
 
 use std::io::{self, Write};
 
@@ -51,6 +54,15 @@ pub fn finding_value(f: &Finding, ctx: &Context<'_>) -> Value {
     m.insert("snippet".into(), json!(ctx.snippet(f)));
     m.insert("entropy".into(), json!(f.entropy));
     m.insert("fingerprint".into(), json!(f.fingerprint));
+    if let Some(c) = &f.commit {
+        m.insert("commit".into(), json!(c.as_ref()));
+    }
+    if let Some(b) = &f.blob {
+        m.insert("blob".into(), json!(b));
+    }
+    if let Some(p) = f.present_at_head {
+        m.insert("present_at_head".into(), json!(p));
+    }
     if !f.parts.is_empty() {
         let parts: Vec<Value> = f
             .parts

@@ -107,6 +107,13 @@ fn result(f: &Finding, rule_index: usize, suppression: Option<Suppression>, ctx:
     props.insert("fingerprint".to_string(), json!(f.fingerprint));
     props.insert("secret".to_string(), json!(ctx.secret(&f.secret)));
     props.insert("entropy".to_string(), json!(f.entropy));
+    if let Some(c) = &f.commit {
+        props.insert("commit".to_string(), json!(c.as_ref()));
+        fp.insert("keyhound/commit".to_string(), c.id.clone());
+    }
+    if let Some(h) = f.present_at_head {
+        props.insert("presentAtHead".to_string(), json!(h));
+    }
     let msg = format!(
         "{} found: {} (fingerprint {}). Revoke and rotate it, then remove it from the code.",
         f.rule_name,

@@ -29,14 +29,33 @@ impl Paint {
 /// Writes the text report.
 pub fn write(out: &mut dyn Write, outcome: &ScanOutcome, ctx: &Context<'_>) -> io::Result<()> {
     let p = Paint(ctx.color);
-    let mut last_path: Option<&str> = None;
+    let mut last: Option<(&str, Option<&str>)> = None;
     for f in &outcome.findings {
-        if last_path != Some(f.path.as_str()) {
-            if last_path.is_some() {
+        let here = (f.path.as_str(), f.commit.as_ref().map(|c| c.id.as_str()));
+        if last != Some(here) {
+            if last.is_some() {
                 writeln!(out)?;
             }
-            writeln!(out, "{}", p.wrap("1;35", &f.path))?;
-            last_path = Some(&f.path);
+            match &f.commit {
+                Some(c) => writeln!(
+                    out,
+                    "{} {}",
+                    p.wrap("1;35", &f.path),
+                    p.wrap(
+                        "33",
+                        &format!(
+                            "@ {} {} <{}> {} {}",
+                            &c.id[..c.id.len().min(12)],
+                            c.author,
+                            c.email,
+                            c.date,
+                            c.summary
+                        )
+                    )
+                )?,
+                None => writeln!(out, "{}", p.wrap("1;35", &f.path))?,
+            }
+            last = Some(here);
         }
         write_finding(out, f, ctx, &p)?;
     }
@@ -49,7 +68,12 @@ pub fn write(out: &mut dyn Write, outcome: &ScanOutcome, ctx: &Context<'_>) -> i
 fn write_finding(out: &mut dyn Write, f: &Finding, ctx: &Context<'_>, p: &Paint) -> io::Result<()> {
     let pos = format!("{}:{}", f.location.line, f.location.column);
     writeln!(out, "  {:>8}  {} {}  {}", pos, p.severity(f.severity), p.wrap("1", &f.rule_id), f.rule_name)?;
-    writeln!(out, "            secret {}  fingerprint {}", ctx.secret(&f.secret), f.fingerprint)?;
+    let head = match f.present_at_head {
+        Some(true) => "  still in HEAD",
+        Some(false) => "  not in HEAD",
+        None => "",
+    };
+    writeln!(out, "            secret {}  fingerprint {}{head}", ctx.secret(&f.secret), f.fingerprint)?;
     for part in &f.parts {
         writeln!(
             out,
@@ -90,6 +114,9 @@ pub fn summary(findings: &[Finding], stats: &ScanStats) -> String {
             plural(files.len() as u64, "file", "files")
         )
     };
+    if stats.commits > 0 {
+        s.push_str(&format!("; {} walked", plural(stats.commits, "commit", "commits")));
+    }
     s.push_str(&format!(
         "; scanned {} ({}) in {:.2} s with {} rules",
         plural(stats.files_scanned, "file", "files"),

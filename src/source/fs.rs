@@ -143,7 +143,7 @@ pub fn read_file(fs_path: &Path, path: &str, max: u64, buf: &mut Vec<u8>, sink: 
     if looks_binary(buf) {
         return sink.skipped(path, SkipReason::Binary, buf.len() as u64, "");
     }
-    sink.blob(Blob { bytes: buf, origin: Origin::File { path: path.to_string() } });
+    sink.blob(Blob { bytes: buf, origin: Origin::File { path: path.to_string() }, also: &[] });
 }
 
 #[cfg(test)]

@@ -4,9 +4,13 @@
 //! skipped something ([`SkipReason`]): nothing read or skipped goes uncounted.
 
 pub mod fs;
+pub mod git_history;
+pub mod staged;
 pub mod stdin;
 
 use std::fmt;
+use std::ops::RangeInclusive;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -20,16 +24,55 @@ pub enum Origin {
     },
     /// Standard input.
     Stdin,
+    /// A blob of git history, with the commit that introduced it at this path.
+    Git {
+        /// Path in the commit's tree.
+        path: String,
+        /// The commit that introduced the blob at this path.
+        commit: Arc<CommitInfo>,
+        /// Blob id (hex).
+        blob: String,
+    },
+    /// A file staged in the index; only findings on added lines count.
+    Staged {
+        /// Path in the index.
+        path: String,
+        /// Added or changed lines of the staged file (1-based, inclusive ranges).
+        added: Arc<Vec<RangeInclusive<usize>>>,
+    },
 }
 
 impl Origin {
     /// The path shown in reports.
     pub fn path(&self) -> &str {
         match self {
-            Origin::File { path } => path,
+            Origin::File { path } | Origin::Git { path, .. } | Origin::Staged { path, .. } => path,
             Origin::Stdin => "-",
         }
     }
+
+    /// The commit of a history origin.
+    pub fn commit(&self) -> Option<&Arc<CommitInfo>> {
+        match self {
+            Origin::Git { commit, .. } => Some(commit),
+            _ => None,
+        }
+    }
+}
+
+/// What reports say about a commit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommitInfo {
+    /// Full commit id.
+    pub id: String,
+    /// Author name.
+    pub author: String,
+    /// Author email.
+    pub email: String,
+    /// Author date, RFC 3339 in the author's time zone.
+    pub date: String,
+    /// First line of the message.
+    pub summary: String,
 }
 
 /// Bytes to scan, with their origin.
@@ -39,6 +82,8 @@ pub struct Blob<'a> {
     pub bytes: &'a [u8],
     /// Origin.
     pub origin: Origin,
+    /// Further places the same bytes occur (a git blob under several paths or commits).
+    pub also: &'a [Origin],
 }
 
 /// Why something was not scanned.
@@ -57,6 +102,10 @@ pub enum SkipReason {
     SpecialFile,
     /// The walk itself failed on an entry (unreadable directory, loop, bad ignore file).
     WalkError,
+    /// A git submodule entry (the submodule's own repository is not scanned).
+    Submodule,
+    /// A git object that is missing or corrupt.
+    GitObjectError,
 }
 
 impl SkipReason {
@@ -69,13 +118,15 @@ impl SkipReason {
             SkipReason::Symlink => "symlink",
             SkipReason::SpecialFile => "special_file",
             SkipReason::WalkError => "walk_error",
+            SkipReason::Submodule => "submodule",
+            SkipReason::GitObjectError => "git_object_error",
         }
     }
 
     /// Whether a skip of this kind deserves a warning on stderr (something went wrong, as
     /// opposed to a file that is skipped by design).
     pub fn is_error(self) -> bool {
-        matches!(self, SkipReason::Unreadable | SkipReason::WalkError)
+        matches!(self, SkipReason::Unreadable | SkipReason::WalkError | SkipReason::GitObjectError)
     }
 }
 

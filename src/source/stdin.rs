@@ -17,6 +17,6 @@ pub fn read(max_size: u64, sink: &mut dyn BlobSink) {
     } else if looks_binary(&buf) {
         sink.skipped("-", SkipReason::Binary, buf.len() as u64, "");
     } else {
-        sink.blob(Blob { bytes: &buf, origin: Origin::Stdin });
+        sink.blob(Blob { bytes: &buf, origin: Origin::Stdin, also: &[] });
     }
 }

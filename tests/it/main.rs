@@ -3,6 +3,7 @@
 
 mod common;
 mod fixture_tree;
+mod git;
 mod reports;
 mod rules_cmd;
 mod scan_dir;

@@ -1,0 +1,89 @@
+//! `keyhound install-hook`: puts keyhound's pre-commit hook (`hooks/pre-commit`, embedded
+//! here) into a repository's hooks directory, respecting `core.hooksPath`.
+//!
+//! An existing hook that is not keyhound's is never overwritten silently: without `--force`
+//! installation stops with a message; with `--force` the old hook is kept as
+//! `pre-commit.keyhound-backup`, which keyhound's hook runs first (or, with `--no-chain`, as
+//! `pre-commit.keyhound-saved`, which it does not run).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, anyhow};
+
+/// The hook script shipped in `hooks/pre-commit`.
+pub const PRE_COMMIT: &str = include_str!("../hooks/pre-commit");
+
+/// What `install` did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Installed {
+    /// Written where there was no hook.
+    New(PathBuf),
+    /// keyhound's hook was already there (and is now the current version).
+    AlreadyThere(PathBuf),
+    /// Written after moving an existing hook aside to the given path.
+    Replaced(PathBuf, PathBuf),
+}
+
+/// The directory git runs hooks from for the repository containing `path`.
+pub fn hooks_dir(path: &Path) -> Result<PathBuf> {
+    let repo =
+        git2::Repository::discover(path).with_context(|| format!("{}: not inside a git repository", path.display()))?;
+    let config = repo.config().context("cannot read git configuration")?;
+    if let Ok(p) = config.get_path("core.hooksPath") {
+        let base = repo.workdir().map_or_else(|| repo.path().to_path_buf(), Path::to_path_buf);
+        return Ok(if p.is_absolute() { p } else { base.join(p) });
+    }
+    // hooks live in the common git directory, also for linked worktrees
+    let gitdir = repo.path();
+    let common = match gitdir.parent() {
+        Some(parent) if parent.file_name().is_some_and(|n| n == "worktrees") => {
+            parent.parent().map_or_else(|| gitdir.to_path_buf(), Path::to_path_buf)
+        }
+        _ => gitdir.to_path_buf(),
+    };
+    Ok(common.join("hooks"))
+}
+
+fn is_keyhound_hook(text: &str) -> bool {
+    text.contains("keyhound pre-commit hook") && text.contains("scan --staged")
+}
+
+/// Installs the hook.
+pub fn install(repo: &Path, force: bool, chain: bool) -> Result<Installed> {
+    let dir = hooks_dir(repo)?;
+    std::fs::create_dir_all(&dir).with_context(|| format!("{}: cannot create the hooks directory", dir.display()))?;
+    let target = dir.join("pre-commit");
+    let mut result = Installed::New(target.clone());
+    if let Ok(existing) = std::fs::read(&target) {
+        let text = String::from_utf8_lossy(&existing);
+        if is_keyhound_hook(&text) {
+            result = Installed::AlreadyThere(target.clone());
+        } else if !force {
+            return Err(anyhow!(
+                "{}: a different pre-commit hook is already installed; rerun with --force to keep it as \
+                 pre-commit.keyhound-backup and run it before keyhound (add --no-chain to not run it)",
+                target.display()
+            ));
+        } else {
+            let backup = dir.join(if chain { "pre-commit.keyhound-backup" } else { "pre-commit.keyhound-saved" });
+            std::fs::rename(&target, &backup)
+                .with_context(|| format!("{}: cannot move the old hook aside", target.display()))?;
+            result = Installed::Replaced(target.clone(), backup);
+        }
+    }
+    std::fs::write(&target, PRE_COMMIT).with_context(|| format!("{}: cannot write the hook", target.display()))?;
+    make_executable(&target)?;
+    Ok(result)
+}
+
+#[cfg(unix)]
+fn make_executable(p: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755))
+        .with_context(|| format!("{}: cannot make it executable", p.display()))
+}
+
+#[cfg(not(unix))]
+fn make_executable(_: &Path) -> Result<()> {
+    Ok(())
+}

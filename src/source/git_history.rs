@@ -1,0 +1,401 @@
+//! Git history: every blob reachable from the chosen refs, each read and scanned once.
+//!
+//! Enumeration walks commits oldest first (topological, reversed) and their trees, skipping
+//! trees already seen, so each unique tree is visited once and each blob is attributed to the
+//! first commit (and path) where it appears; a blob under several paths keeps every path. With
+//! a revision range or `--since`, only blobs that the selected commits add or change (against
+//! their first parent) are taken. Blobs are then read and scanned in parallel, each worker
+//! with its own `git2::Repository` (it is not `Sync`), one blob in memory per worker.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use git2::{ObjectType, Oid, Repository, Sort, Tree};
+use rayon::prelude::*;
+
+use crate::source::{Blob, BlobSink, CommitInfo, Origin, SkipReason, looks_binary};
+
+/// What part of history to scan.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryOptions {
+    /// Refs to start from (empty: all refs, and HEAD).
+    pub refs: Vec<String>,
+    /// Revision ranges such as `main..feature` (take commits of the range only).
+    pub ranges: Vec<String>,
+    /// Only commits with an author or committer time at or after this (unix seconds).
+    pub since: Option<i64>,
+    /// Leave out commits reachable from remote-tracking refs (what a push would add).
+    pub hide_remotes: bool,
+    /// Blobs larger than this are skipped.
+    pub max_file_size: u64,
+    /// Worker threads (0: all cores).
+    pub threads: usize,
+}
+
+/// A git error with the repository path and what was being done.
+#[derive(Debug, thiserror::Error)]
+#[error("{repo}: {what}: {source}")]
+pub struct GitError {
+    /// Repository path.
+    pub repo: String,
+    /// What keyhound was doing.
+    pub what: String,
+    /// libgit2's message.
+    pub source: git2::Error,
+}
+
+/// One unique blob and every place it first appeared.
+#[derive(Debug)]
+struct BlobRef {
+    id: Oid,
+    origins: Vec<Origin>,
+}
+
+/// The result of enumerating history.
+#[derive(Debug, Default)]
+pub struct Enumeration {
+    blobs: Vec<BlobRef>,
+    /// Commits walked.
+    pub commits: u64,
+    /// Submodule entries met (not scanned).
+    pub submodules: u64,
+    /// Objects that could not be read while walking.
+    pub missing: Vec<String>,
+    /// Blob ids present in HEAD's tree.
+    pub head_blobs: HashSet<Oid>,
+    /// The repository is a shallow clone.
+    pub shallow: bool,
+}
+
+impl Enumeration {
+    /// Number of unique blobs to scan.
+    pub fn blob_count(&self) -> usize {
+        self.blobs.len()
+    }
+
+    /// Whether a blob (hex id) is part of HEAD's tree.
+    pub fn in_head(&self, blob_hex: &str) -> bool {
+        Oid::from_str(blob_hex).is_ok_and(|o| self.head_blobs.contains(&o))
+    }
+}
+
+/// Opens a repository (bare or with a work tree) at exactly `path`.
+pub fn open(path: &Path) -> Result<Repository, GitError> {
+    Repository::open(path).map_err(|e| GitError {
+        repo: path.display().to_string(),
+        what: "not a git repository (or not readable)".into(),
+        source: e,
+    })
+}
+
+fn commit_info(c: &git2::Commit<'_>) -> CommitInfo {
+    let a = c.author();
+    CommitInfo {
+        id: c.id().to_string(),
+        author: String::from_utf8_lossy(a.name_bytes()).into_owned(),
+        email: String::from_utf8_lossy(a.email_bytes()).into_owned(),
+        date: rfc3339(a.when().seconds(), a.when().offset_minutes()),
+        summary: c.summary_bytes().map(|s| String::from_utf8_lossy(s).into_owned()).unwrap_or_default(),
+    }
+}
+
+/// Formats unix seconds with a UTC offset in minutes as RFC 3339.
+pub fn rfc3339(secs: i64, offset_min: i32) -> String {
+    let local = secs + i64::from(offset_min) * 60;
+    let days = local.div_euclid(86_400);
+    let rem = local.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    let sign = if offset_min < 0 { '-' } else { '+' };
+    let off = offset_min.unsigned_abs();
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60,
+        off / 60,
+        off % 60
+    )
+}
+
+/// Days since 1970-01-01 to (year, month, day) (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// (year, month, day) to days since 1970-01-01.
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Parses `--since`: `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM:SSZ`, or unix seconds.
+pub fn parse_since(s: &str) -> Result<i64, String> {
+    let t = s.trim();
+    if let Ok(n) = t.parse::<i64>() {
+        return Ok(n);
+    }
+    let bad = || format!("`{s}` is not a date (use YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or unix seconds)");
+    let (date, time) = t.split_once(['T', ' ']).unwrap_or((t, ""));
+    let p: Vec<&str> = date.split('-').collect();
+    if p.len() != 3 {
+        return Err(bad());
+    }
+    let (y, m, d) = (
+        p[0].parse::<i64>().map_err(|_| bad())?,
+        p[1].parse::<u32>().map_err(|_| bad())?,
+        p[2].parse::<u32>().map_err(|_| bad())?,
+    );
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return Err(bad());
+    }
+    let mut secs = days_from_civil(y, m, d) * 86_400;
+    let time = time.trim_end_matches('Z');
+    if !time.is_empty() {
+        let hms: Vec<&str> = time.split(':').collect();
+        let part = |i: usize| hms.get(i).map_or(Ok(0), |x| x.parse::<i64>().map_err(|_| bad()));
+        secs += part(0)? * 3600 + part(1)? * 60 + part(2)?;
+    }
+    Ok(secs)
+}
+
+/// Walks history and lists the blobs to scan, with where each first appeared.
+pub fn enumerate(
+    repo: &Repository,
+    path: &Path,
+    opts: &HistoryOptions,
+    warn: &dyn Fn(&str),
+) -> Result<Enumeration, GitError> {
+    let gerr =
+        |what: &str, e: git2::Error| GitError { repo: path.display().to_string(), what: what.to_string(), source: e };
+    let mut en = Enumeration { shallow: repo.is_shallow(), ..Default::default() };
+    if en.shallow {
+        warn(&format!(
+            "{}: shallow clone: commits before the shallow boundary are not in the repository and are not scanned",
+            path.display()
+        ));
+    }
+    let mut walk = repo.revwalk().map_err(|e| gerr("cannot walk history", e))?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE).map_err(|e| gerr("cannot sort history", e))?;
+    let mut pushed = 0;
+    for r in &opts.ranges {
+        walk.push_range(r).map_err(|e| gerr(&format!("bad revision range `{r}`"), e))?;
+        pushed += 1;
+    }
+    for r in &opts.refs {
+        let obj = repo.revparse_single(r).map_err(|e| gerr(&format!("unknown ref `{r}`"), e))?;
+        let c = obj.peel_to_commit().map_err(|e| gerr(&format!("`{r}` is not a commit"), e))?;
+        walk.push(c.id()).map_err(|e| gerr("cannot walk history", e))?;
+        pushed += 1;
+    }
+    if opts.hide_remotes {
+        walk.hide_glob("refs/remotes/*").map_err(|e| gerr("cannot exclude remote-tracking refs", e))?;
+    }
+    if opts.ranges.is_empty() && opts.refs.is_empty() {
+        let refs = repo.references().map_err(|e| gerr("cannot list refs", e))?;
+        for r in refs.flatten() {
+            if let Ok(c) = r.peel_to_commit() {
+                walk.push(c.id()).map_err(|e| gerr("cannot walk history", e))?;
+                pushed += 1;
+            }
+        }
+        if let Ok(h) = repo.head().and_then(|h| h.peel_to_commit()) {
+            walk.push(h.id()).map_err(|e| gerr("cannot walk history", e))?;
+            pushed += 1;
+        }
+    }
+    if pushed == 0 {
+        warn(&format!("{}: the repository has no commits", path.display()));
+        return Ok(en);
+    }
+    if let Ok(tree) = repo.head().and_then(|h| h.peel_to_tree()) {
+        collect_all_blobs(repo, &tree, &mut en.head_blobs);
+    }
+    let diff_mode = !opts.ranges.is_empty() || opts.since.is_some() || opts.hide_remotes;
+    let mut index: HashMap<Oid, usize> = HashMap::new();
+    let mut seen_trees: HashSet<Oid> = HashSet::new();
+    for oid in walk {
+        let oid = match oid {
+            Ok(o) => o,
+            Err(e) => {
+                en.missing.push(format!("history walk: {}", e.message()));
+                continue;
+            }
+        };
+        let commit = match repo.find_commit(oid) {
+            Ok(c) => c,
+            Err(e) => {
+                en.missing.push(format!("commit {oid}: {}", e.message()));
+                continue;
+            }
+        };
+        if let Some(since) = opts.since
+            && commit.author().when().seconds().max(commit.time().seconds()) < since
+        {
+            continue;
+        }
+        en.commits += 1;
+        let info = Arc::new(commit_info(&commit));
+        let tree = match commit.tree() {
+            Ok(t) => t,
+            Err(e) => {
+                en.missing.push(format!("tree of commit {oid}: {}", e.message()));
+                continue;
+            }
+        };
+        let mut add = |id: Oid, p: String, en: &mut Enumeration| {
+            let origin = Origin::Git { path: p, commit: Arc::clone(&info), blob: id.to_string() };
+            match index.get(&id) {
+                Some(&i) => {
+                    let b: &mut BlobRef = &mut en.blobs[i];
+                    if !b.origins.iter().any(|o| o.path() == origin.path()) {
+                        b.origins.push(origin);
+                    }
+                }
+                None => {
+                    index.insert(id, en.blobs.len());
+                    en.blobs.push(BlobRef { id, origins: vec![origin] });
+                }
+            }
+        };
+        if diff_mode {
+            let parent_tree = commit.parent(0).ok().and_then(|p| p.tree().ok());
+            match repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None) {
+                Ok(diff) => {
+                    for d in diff.deltas() {
+                        let f = d.new_file();
+                        if f.id().is_zero() {
+                            continue;
+                        }
+                        match u32::from(f.mode()) {
+                            0o160000 => en.submodules += 1,
+                            0o120000 => {}
+                            _ => add(
+                                f.id(),
+                                f.path_bytes().map(|p| String::from_utf8_lossy(p).into_owned()).unwrap_or_default(),
+                                &mut en,
+                            ),
+                        }
+                    }
+                }
+                Err(e) => en.missing.push(format!("diff of commit {oid}: {}", e.message())),
+            }
+        } else {
+            let mut stack: Vec<(Tree<'_>, String)> = Vec::new();
+            if seen_trees.insert(tree.id()) {
+                stack.push((tree, String::new()));
+            }
+            while let Some((t, prefix)) = stack.pop() {
+                for e in t.iter() {
+                    let name = String::from_utf8_lossy(e.name_bytes());
+                    let p = if prefix.is_empty() { name.into_owned() } else { format!("{prefix}/{name}") };
+                    match (e.kind(), e.filemode()) {
+                        (_, 0o160000) => en.submodules += 1,
+                        (_, 0o120000) => {}
+                        (Some(ObjectType::Tree), _) => {
+                            if seen_trees.insert(e.id()) {
+                                match repo.find_tree(e.id()) {
+                                    Ok(sub) => stack.push((sub, p)),
+                                    Err(err) => en.missing.push(format!("tree {} ({p}): {}", e.id(), err.message())),
+                                }
+                            }
+                        }
+                        (Some(ObjectType::Blob), _) => add(e.id(), p, &mut en),
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    Ok(en)
+}
+
+fn collect_all_blobs(repo: &Repository, tree: &Tree<'_>, out: &mut HashSet<Oid>) {
+    let _ = tree.walk(git2::TreeWalkMode::PreOrder, |_, e| {
+        if e.kind() == Some(ObjectType::Blob) {
+            out.insert(e.id());
+        }
+        git2::TreeWalkResult::Ok
+    });
+    let _ = repo;
+}
+
+/// Reads and scans every enumerated blob in parallel; `make_sink` is called per worker.
+pub fn scan<S, F>(path: &Path, en: &Enumeration, opts: &HistoryOptions, make_sink: F)
+where
+    S: BlobSink + Send,
+    F: Fn() -> S + Sync + Send,
+{
+    let path: PathBuf = path.to_path_buf();
+    let run = || {
+        en.blobs.par_iter().with_min_len(64).for_each_init(
+            || (Repository::open(&path).ok(), make_sink()),
+            |(repo, sink), b| read_one(repo.as_ref(), b, opts.max_file_size, sink),
+        );
+    };
+    match rayon::ThreadPoolBuilder::new().num_threads(opts.threads).build() {
+        Ok(pool) => pool.install(run),
+        Err(_) => run(),
+    }
+}
+
+fn read_one(repo: Option<&Repository>, b: &BlobRef, max: u64, sink: &mut impl BlobSink) {
+    let first = &b.origins[0];
+    let Some(repo) = repo else {
+        sink.skipped(first.path(), SkipReason::GitObjectError, 0, "cannot open the repository");
+        return;
+    };
+    let what = format!("{} (blob {})", first.path(), b.id);
+    if let Ok(odb) = repo.odb()
+        && let Ok((size, _)) = odb.read_header(b.id)
+        && size as u64 > max
+    {
+        sink.skipped(&what, SkipReason::TooLarge, size as u64, "");
+        return;
+    }
+    let blob = match repo.find_blob(b.id) {
+        Ok(blob) => blob,
+        Err(e) => {
+            sink.skipped(&what, SkipReason::GitObjectError, 0, e.message());
+            return;
+        }
+    };
+    let bytes = blob.content();
+    if bytes.len() as u64 > max {
+        sink.skipped(&what, SkipReason::TooLarge, bytes.len() as u64, "");
+    } else if looks_binary(bytes) {
+        sink.skipped(&what, SkipReason::Binary, bytes.len() as u64, "");
+    } else {
+        sink.blob(Blob { bytes, origin: first.clone(), also: &b.origins[1..] });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(rfc3339(0, 0), "1970-01-01T00:00:00+00:00");
+        assert_eq!(rfc3339(1_767_225_600, 60), "2026-01-01T01:00:00+01:00");
+        assert_eq!(rfc3339(1_767_225_600, -330), "2025-12-31T18:30:00-05:30");
+        assert_eq!(parse_since("2026-01-01"), Ok(1_767_225_600));
+        assert_eq!(parse_since("2026-01-01T01:02:03Z"), Ok(1_767_225_600 + 3723));
+        assert_eq!(parse_since("1700000000"), Ok(1_700_000_000));
+        assert!(parse_since("last week").is_err());
+    }
+}
