@@ -335,3 +335,47 @@ fn the_hook_fails_clearly_when_keyhound_is_missing() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not installed or not on PATH"));
 }
+
+#[test]
+fn pre_push_scans_only_the_commits_being_pushed() {
+    let t = repo();
+    let mut fk = Fake::new(39);
+    let (pushed_key, new_key) = (fk.generic(), fk.generic());
+    t.write("old.env", format!("API_KEY={pushed_key}\n"));
+    let base = commit_all(&t, "already pushed");
+    t.write("new.env", format!("API_KEY={new_key}\n"));
+    let head = commit_all(&t, "not yet pushed");
+    let line = format!("refs/heads/main {head} refs/heads/main {base}\n");
+    let r = crate::common::run_stdin_in(t.path(), &["scan", "--pre-push", ".", "--format", "json"], line.as_bytes());
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(summary(&r.json()), vec![f("generic-api-key", "new.env", 1, 9)]);
+    // a new branch: everything not on a remote-tracking ref (here: both commits)
+    let zero = "0".repeat(40);
+    let line = format!("refs/heads/topic {head} refs/heads/topic {zero}\n");
+    let r = crate::common::run_stdin_in(t.path(), &["scan", "--pre-push", ".", "--format", "json"], line.as_bytes());
+    assert_eq!(summary(&r.json()), vec![f("generic-api-key", "new.env", 1, 9), f("generic-api-key", "old.env", 1, 9)]);
+}
+
+#[test]
+fn worktrees_and_submodule_entries_are_handled() {
+    let t = repo();
+    let key = Fake::new(40).generic();
+    t.write("a.env", format!("API_KEY={key}\n"));
+    commit_all(&t, "a");
+    // a gitlink (submodule entry) in the tree is counted, not followed
+    let sub = git(t.path(), &["rev-parse", "HEAD"]);
+    git(t.path(), &["update-index", "--add", "--cacheinfo", &format!("160000,{sub},vendor/lib")]);
+    git(t.path(), &["commit", "-q", "-m", "add submodule entry"]);
+    let j = t.run(&["scan", "--git", ".", "--format", "json"]).json();
+    assert_eq!(j["stats"]["skipped"]["submodule"]["files"], 1);
+    assert_eq!(summary(&j), vec![f("generic-api-key", "a.env", 1, 9)]);
+    // a linked worktree scans the same history and stages its own changes
+    let wt = t.path().join("wt");
+    git(t.path(), &["worktree", "add", "-q", "-b", "side", wt.to_str().unwrap()]);
+    let r = crate::common::run_in(&wt, &["scan", "--git", ".", "--format", "json"]);
+    assert_eq!(summary(&r.json()), vec![f("generic-api-key", "a.env", 1, 9)]);
+    std::fs::write(wt.join("b.env"), format!("TOKEN={}\n", Fake::new(41).generic())).unwrap();
+    git(&wt, &["add", "b.env"]);
+    let r = crate::common::run_in(&wt, &["scan", "--staged", "--format", "json"]);
+    assert_eq!(summary(&r.json()), vec![f("generic-api-key", "b.env", 1, 7)]);
+}

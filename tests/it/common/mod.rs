@@ -57,8 +57,14 @@ pub fn run(args: &[&str]) -> Run {
 
 /// Runs keyhound with `input` on stdin.
 pub fn run_stdin(args: &[&str], input: &[u8]) -> Run {
+    run_stdin_in(&repo(), args, input)
+}
+
+/// Runs keyhound in `cwd` with `input` on stdin.
+pub fn run_stdin_in(cwd: &Path, args: &[&str], input: &[u8]) -> Run {
     use std::io::Write;
     let mut child = Command::new(program())
+        .current_dir(cwd)
         .args(args)
         .env("NO_COLOR", "1")
         .stdin(Stdio::piped())
