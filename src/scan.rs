@@ -185,6 +185,7 @@ pub fn scan(cfg: &ScanConfig, det: &Detector, hooks: &Hooks<'_>) -> Result<ScanO
             }
         }
         Input::History { repo, options } => {
+            git_history::tune_libgit2();
             let r = git_history::open(repo)?;
             let mut opts = options.clone();
             opts.max_file_size = cfg.walk.max_file_size;

@@ -40,7 +40,7 @@ pub fn find_config(explicit: Option<&Path>, root: Option<&Path>) -> Result<Confi
 pub fn load_rules(args: &RuleArgs, cfg: &Config) -> Result<RuleSet> {
     let mut sources: Vec<RuleSource> = Vec::new();
     if !args.no_default_rules {
-        sources.extend(load::builtin_sources().map_err(|e| anyhow!("{e}"))?);
+        sources.extend(load::builtin_sources_for_scan().map_err(|e| anyhow!("{e}"))?);
     }
     for p in &args.rules {
         sources.extend(load::read_path(p).map_err(|e| anyhow!("{e}"))?);

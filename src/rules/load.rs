@@ -48,9 +48,25 @@ pub struct RuleSource {
     pub rules: Vec<RuleSyntax>,
 }
 
-/// The rule files embedded in the binary, parsed.
+/// The rule files embedded in the binary, with their examples (for checks and tests).
 pub fn builtin_sources() -> Result<Vec<RuleSource>, RuleError> {
-    builtin::BUILTIN_RULE_FILES.iter().map(|(name, text)| parse_text(&format!("rules/{name}"), text, true)).collect()
+    builtin::BUILTIN_RULE_FILES.iter().map(|(name, _, full)| parse_embedded(name, full)).collect()
+}
+
+/// The rule files embedded in the binary, without examples: what a scan needs, parsed faster.
+pub fn builtin_sources_for_scan() -> Result<Vec<RuleSource>, RuleError> {
+    builtin::BUILTIN_RULE_FILES.iter().map(|(name, lean, _)| parse_embedded(name, lean)).collect()
+}
+
+/// Parses an embedded rule file (converted from TOML to JSON by `build.rs`).
+fn parse_embedded(name: &str, json: &str) -> Result<RuleSource, RuleError> {
+    let file = format!("rules/{name}");
+    let parsed: RuleFile = serde_json::from_str(json).map_err(|e| RuleError {
+        file: file.clone(),
+        rule_id: None,
+        reason: format!("not a valid rule file: {e}"),
+    })?;
+    Ok(RuleSource { file, builtin: true, rules: parsed.rules })
 }
 
 /// Parses one rule file's text.
