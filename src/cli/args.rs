@@ -74,6 +74,27 @@ pub struct RuleArgs {
     pub config: Option<PathBuf>,
 }
 
+/// `--min-confidence` levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MinConfidence {
+    /// Everything.
+    Low,
+    /// Keyword-gated and anchored formats, strong generic values.
+    Medium,
+    /// Only prefix- or checksum-anchored formats.
+    High,
+}
+
+impl From<MinConfidence> for crate::rules::Confidence {
+    fn from(m: MinConfidence) -> Self {
+        match m {
+            MinConfidence::Low => crate::rules::Confidence::Low,
+            MinConfidence::Medium => crate::rules::Confidence::Medium,
+            MinConfidence::High => crate::rules::Confidence::High,
+        }
+    }
+}
+
 /// When to colour output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
@@ -129,6 +150,11 @@ pub struct ScanArgs {
     /// Skip files larger than SIZE (bytes, or with K/M/G: 512K, 25M) [default: 25M]
     #[arg(long, value_name = "SIZE")]
     pub max_file_size: Option<String>,
+    /// Report only findings at or above this confidence (high: prefix- or checksum-anchored
+    /// formats; medium: keyword-gated formats and strong generic values; low: other generic
+    /// values). Lower ones are counted as suppressed.
+    #[arg(long, value_enum, default_value_t = MinConfidence::Medium, value_name = "LEVEL")]
+    pub min_confidence: MinConfidence,
     /// Print raw secret values in reports (they are redacted by default).
     #[arg(long)]
     pub show_secrets: bool,

@@ -108,6 +108,7 @@ pub fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
             cfg.path.as_ref().map_or("configuration".into(), |p| p.display().to_string())
         )
     })?;
+    policy = policy.with_min_confidence(args.min_confidence.into());
     if config_root.is_dir() {
         let f = config_root.join(ignore_file::FILE_NAME);
         if f.is_file() {

@@ -142,7 +142,7 @@ pub fn build(hay: &[u8], origin: &Origin, matches: &[RawMatch], rules: &[Rule]) 
                 rule_name: rule.name.clone(),
                 provider: rule.provider.clone(),
                 severity: rule.severity,
-                confidence: rule.confidence,
+                confidence: m.confidence,
                 path: origin.path().to_string(),
                 location: loc(&whole),
                 secret_location,

@@ -11,7 +11,7 @@ use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
 use crate::matcher::entropy::shannon;
-use crate::rules::CheckKind;
+use crate::rules::{CheckKind, Confidence};
 
 const B64URL: GeneralPurpose = GeneralPurpose::new(
     &alphabet::URL_SAFE,
@@ -21,19 +21,76 @@ const B64URL: GeneralPurpose = GeneralPurpose::new(
 /// How far before a value the name of a generic assignment is looked for.
 const NAME_REACH: usize = 96;
 
+/// What a check decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Not a credential: drop the match.
+    Drop,
+    /// Keep it, with this confidence instead of the rule's (None: the rule's).
+    Keep(Option<Confidence>),
+}
+
 /// Runs a check on a match: `hay` is the blob, `secret` the span of the `secret` group.
 ///
 /// The generic check reads the assignment's name from the text before the value, which may
 /// begin before the regex match (the regex starts at its keyword, in the middle of
 /// `public_key`).
-pub fn passes(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>) -> bool {
+pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>) -> Outcome {
+    let keep_if = |ok: bool| if ok { Outcome::Keep(None) } else { Outcome::Drop };
     match kind {
-        CheckKind::Jwt => jwt(&hay[secret]),
+        CheckKind::Jwt => keep_if(jwt(&hay[secret])),
         CheckKind::Generic => {
             let from = secret.start.saturating_sub(NAME_REACH);
-            generic_name_ok(&hay[from..secret.start]) && generic_value_ok(&hay[secret])
+            let value = &hay[secret.clone()];
+            if !(generic_name_ok(&hay[from..secret.start]) && generic_value_ok(value)) {
+                return Outcome::Drop;
+            }
+            Outcome::Keep(Some(if generic_value_strong(value) { Confidence::Medium } else { Confidence::Low }))
+        }
+        CheckKind::Crc32Base62 => {
+            Outcome::Keep(Some(if crc32_base62_valid(&hay[secret]) { Confidence::High } else { Confidence::Low }))
         }
     }
+}
+
+/// Whether `passes` keeps a match (used by tests and `rules check`).
+pub fn passes(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>) -> bool {
+    judge(kind, hay, secret) != Outcome::Drop
+}
+
+const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// `prefix_` + 30 random characters + 6 characters of base62 CRC32 over those 30 (left-padded
+/// with `0`), as GitHub documents for its tokens and npm uses for `npm_` tokens.
+pub fn crc32_base62_valid(token: &[u8]) -> bool {
+    let Some(us) = token.iter().rposition(|&b| b == b'_') else { return false };
+    let body = &token[us + 1..];
+    if body.len() != 36 {
+        return false;
+    }
+    let (random, check) = body.split_at(30);
+    let mut crc = crc32fast::hash(random);
+    let mut enc = [b'0'; 6];
+    for slot in enc.iter_mut().rev() {
+        *slot = BASE62[(crc % 62) as usize];
+        crc /= 62;
+    }
+    crc == 0 && enc == check
+}
+
+/// A generic value random enough to be reported at medium confidence: long, high entropy,
+/// and mixing upper case, lower case and digits.
+pub fn generic_value_strong(v: &[u8]) -> bool {
+    let classes = [
+        v.iter().any(u8::is_ascii_uppercase),
+        v.iter().any(u8::is_ascii_lowercase),
+        v.iter().any(u8::is_ascii_digit),
+        v.iter().any(|b| !b.is_ascii_alphanumeric()),
+    ]
+    .iter()
+    .filter(|&&x| x)
+    .count();
+    v.len() >= 20 && shannon(v) >= 4.0 && classes >= 3
 }
 
 fn decode_json_object(part: &[u8]) -> Option<serde_json::Map<String, serde_json::Value>> {
@@ -172,6 +229,26 @@ mod tests {
         let no_alg = format!("{}.{}.c2ln", enc(r#"{"typ":"JWT"}"#), enc(r#"{"sub":"1"}"#));
         assert!(!jwt(no_alg.as_bytes()));
         assert!(!jwt(b"eyJub3Rqc29u.eyJhIjoxfQ.sig"));
+    }
+
+    #[test]
+    fn crc32_checksums() {
+        // GitHub's documented layout: 30 random characters, then their CRC32 in base62
+        let body = "q8Zr1LmX0vT4kP9sWb2NcY7uH3jD5f";
+        let mut crc = crc32fast::hash(body.as_bytes());
+        let mut cs = String::new();
+        for _ in 0..6 {
+            cs.insert(0, BASE62[(crc % 62) as usize] as char);
+            crc /= 62;
+        }
+        let good = format!("ghp_{body}{cs}");
+        assert!(crc32_base62_valid(good.as_bytes()));
+        assert!(crc32_base62_valid(format!("npm_{body}{cs}").as_bytes()));
+        let mut bad = good.clone().into_bytes();
+        bad[10] = if bad[10] == b'a' { b'b' } else { b'a' };
+        assert!(!crc32_base62_valid(&bad));
+        assert!(!crc32_base62_valid(b"ghp_short"));
+        assert_eq!(judge(CheckKind::Crc32Base62, &bad, 0..bad.len()), Outcome::Keep(Some(Confidence::Low)));
     }
 
     #[test]

@@ -23,7 +23,7 @@ use regex_automata::Input;
 use regex_automata::meta::Cache;
 use regex_automata::util::captures::Captures;
 
-use crate::rules::{Rule, RuleSet};
+use crate::rules::{Confidence, Rule, RuleSet};
 use prefilter::Prefilter;
 
 /// A match before it becomes a finding: offsets into the blob.
@@ -39,6 +39,8 @@ pub struct RawMatch {
     pub pair: Option<Range<usize>>,
     /// Shannon entropy of the secret, bits per character.
     pub entropy: f64,
+    /// Confidence: the rule's, or what its check decided (a checksum, a generic value's shape).
+    pub confidence: Confidence,
 }
 
 /// The compiled, shareable part of matching: rules plus keyword automaton.
@@ -157,17 +159,17 @@ impl<'d> Matcher<'d> {
                 if bytes.is_empty() || filters::judge(rule, bytes).is_some() {
                     continue;
                 }
-                if let Some(kind) = rule.check
-                    && !checks::passes(kind, hay, secret.clone())
-                {
-                    continue;
-                }
+                let confidence = match rule.check.map(|kind| checks::judge(kind, hay, secret.clone())) {
+                    Some(checks::Outcome::Drop) => continue,
+                    Some(checks::Outcome::Keep(Some(c))) => c,
+                    _ => rule.confidence,
+                };
                 let entropy = entropy::shannon(bytes);
                 let pair = match &rule.pair {
                     Some(_) => find_pair(rule, &mut self.pair_scratch[r], hay, &span, &secret),
                     None => None,
                 };
-                self.found.push(RawMatch { rule: r, span, secret, pair, entropy });
+                self.found.push(RawMatch { rule: r, span, secret, pair, entropy, confidence });
             }
         }
     }

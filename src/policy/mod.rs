@@ -4,6 +4,7 @@
 //! reason (reports count them) rather than dropped. Suppressions, in the order they are
 //! checked:
 //!
+//! - a confidence below `--min-confidence` (default medium);
 //! - an inline `keyhound:allow` comment on a line of the finding;
 //! - the finding's fingerprint in `.keyhoundignore` (see [`ignore_file`]);
 //! - a path allowlist glob from the configuration.
@@ -14,12 +15,15 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Serialize;
 
 use crate::finding::Finding;
+use crate::rules::Confidence;
 use ignore_file::IgnoreFile;
 
 /// Why a finding is not reported as a leak.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "detail")]
 pub enum Suppression {
+    /// Its confidence is below `--min-confidence`.
+    BelowMinConfidence(Confidence),
     /// A `keyhound:allow` comment on its line.
     Inline,
     /// Its fingerprint is in `.keyhoundignore`.
@@ -32,6 +36,7 @@ impl Suppression {
     /// Short name for statistics.
     pub fn name(&self) -> &'static str {
         match self {
+            Suppression::BelowMinConfidence(_) => "below_min_confidence",
             Suppression::Inline => "inline",
             Suppression::IgnoreFile => "ignore_file",
             Suppression::PathAllowlist(_) => "path_allowlist",
@@ -54,6 +59,7 @@ pub struct Policy {
     path_globs: Vec<String>,
     paths: GlobSet,
     ignore: IgnoreFile,
+    min_confidence: Option<Confidence>,
 }
 
 /// The inline marker that allows a finding on its line.
@@ -67,7 +73,13 @@ impl Policy {
             b.add(Glob::new(g).map_err(|e| format!("invalid path glob `{g}`: {e}"))?);
         }
         let paths = b.build().map_err(|e| e.to_string())?;
-        Ok(Policy { path_globs: path_globs.to_vec(), paths, ignore: IgnoreFile::default() })
+        Ok(Policy { path_globs: path_globs.to_vec(), paths, ignore: IgnoreFile::default(), min_confidence: None })
+    }
+
+    /// Suppresses findings below this confidence.
+    pub fn with_min_confidence(mut self, c: Confidence) -> Self {
+        self.min_confidence = Some(c);
+        self
     }
 
     /// Adds `.keyhoundignore` entries.
@@ -78,6 +90,11 @@ impl Policy {
 
     /// Judges a finding.
     pub fn judge(&self, f: &Finding) -> Verdict {
+        if let Some(min) = self.min_confidence
+            && f.confidence < min
+        {
+            return Verdict::Suppressed(Suppression::BelowMinConfidence(f.confidence));
+        }
         if f.inline_allow {
             return Verdict::Suppressed(Suppression::Inline);
         }

@@ -2,9 +2,12 @@
 
 use std::io::{self, Write};
 
+use std::collections::BTreeMap;
+
 use serde_json::json;
 
 use crate::rules::RuleSet;
+use crate::rules::file::Family;
 
 /// Writes the rule list.
 pub fn write_list(out: &mut dyn Write, rules: &RuleSet, as_json: bool) -> io::Result<()> {
@@ -14,7 +17,7 @@ pub fn write_list(out: &mut dyn Write, rules: &RuleSet, as_json: bool) -> io::Re
             .iter()
             .map(|r| {
                 json!({
-                    "id": r.id, "name": r.name, "provider": r.provider, "severity": r.severity,
+                    "id": r.id, "name": r.name, "provider": r.provider, "family": r.syntax.family, "severity": r.severity,
                     "confidence": r.confidence, "keywords": r.keywords, "regex": r.regex.pattern(),
                     "entropy": r.min_entropy, "references": r.syntax.references, "revoke": r.syntax.revoke,
                     "source": r.source,
@@ -37,8 +40,17 @@ pub fn write_list(out: &mut dyn Write, rules: &RuleSet, as_json: bool) -> io::Re
             r.name
         )?;
     }
-    let mut providers: Vec<&str> = rules.rules().iter().map(|r| r.provider.as_str()).collect();
-    providers.sort_unstable();
-    providers.dedup();
-    writeln!(out, "\n{} rules, {} providers", rules.len(), providers.len())
+    writeln!(out, "\nProviders by family:")?;
+    let mut by_family: BTreeMap<Option<Family>, BTreeMap<&str, usize>> = BTreeMap::new();
+    for r in rules.rules() {
+        *by_family.entry(r.syntax.family).or_default().entry(r.provider.as_str()).or_default() += 1;
+    }
+    for (family, providers) in &by_family {
+        let title = family.map_or("Other (no family set)", Family::title);
+        let n: usize = providers.values().sum();
+        let names: Vec<&str> = providers.keys().copied().collect();
+        writeln!(out, "  {title} ({n} rules): {}", names.join(", "))?;
+    }
+    let providers: usize = by_family.values().map(BTreeMap::len).sum();
+    writeln!(out, "\n{} rules, {} providers", rules.len(), providers)
 }

@@ -48,6 +48,9 @@ pub fn check_sources(sources: &[RuleSource], strictness: Strictness) -> Vec<Rule
                 if syn.revoke.trim().is_empty() {
                     errors.push(fail("no revoke guidance".into()));
                 }
+                if syn.family.is_none() {
+                    errors.push(fail("no family".into()));
+                }
             }
             // Compile eagerly here, whatever the source, so regex errors are reported.
             let rule = match compile_rule(syn.clone(), &src.file, false) {

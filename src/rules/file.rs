@@ -155,4 +155,7 @@ pub enum CheckKind {
     Jwt,
     /// A generic assignment: the name must not be public/id-like and the value must look random.
     Generic,
+    /// `prefix_` + 30 characters + a 6-character base62 CRC32 of those 30 (GitHub, npm):
+    /// a valid checksum makes the match high confidence, an invalid one low.
+    Crc32Base62,
 }

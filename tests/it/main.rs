@@ -3,6 +3,7 @@
 
 mod common;
 mod fixture_tree;
+mod generic_table;
 mod git;
 mod reports;
 mod rules_cmd;
