@@ -146,7 +146,9 @@ fn the_repository_scan_is_clean_with_only_fixtures_allowlisted() {
     assert_eq!(r.code, 0, "self-scan found: {}", r.stdout);
     let j = r.json();
     assert!(j["stats"]["suppressed"]["path_allowlist"].as_u64().unwrap() >= 44);
+    // outside fixtures/, only low-confidence matches (test samples of weak values) are held back
     for s in j["suppressed"].as_array().unwrap() {
-        assert!(s["path"].as_str().unwrap().starts_with("fixtures/"), "{}", s["path"]);
+        let in_fixtures = s["path"].as_str().unwrap().starts_with("fixtures/");
+        assert!(in_fixtures || s["suppression"]["kind"] == "below_min_confidence", "{}", s["path"]);
     }
 }
