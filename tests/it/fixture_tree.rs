@@ -69,6 +69,19 @@ fn the_aws_key_is_reported_with_its_secret_access_key() {
 }
 
 #[test]
+fn checksum_valid_github_and_npm_tokens_are_high_confidence() {
+    let j = run(&[&ARGS[..], &["--format", "json"]].concat()).json();
+    for f in j["findings"].as_array().unwrap() {
+        let rule = f["rule"].as_str().unwrap();
+        if ["github-pat-classic", "github-oauth-token", "github-app-installation-token", "npm-access-token"]
+            .contains(&rule)
+        {
+            assert_eq!(f["confidence"], "high", "{rule}");
+        }
+    }
+}
+
+#[test]
 fn jsonl_has_the_same_findings() {
     let r = run(&[&ARGS[..], &["--format", "jsonl"]].concat());
     assert_eq!(r.code, 1);

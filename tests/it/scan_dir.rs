@@ -257,3 +257,17 @@ fn symlinks_fifos_and_dangling_links_are_counted_never_followed_silently() {
     assert_eq!(j["stats"]["skipped"]["walk_error"]["files"], 1);
     assert!(r.stderr.contains("keyhound: warning:") && r.stderr.contains("dangling.env"), "{}", r.stderr);
 }
+
+#[test]
+fn github_tokens_with_a_bad_checksum_are_low_confidence() {
+    let t = Tree::new();
+    // 30 random characters and a checksum that does not match them
+    t.write("ci.env", "GH_TOKEN=ghp_q8Zr1LmX0vT4kP9sWb2NcY7uH3jD5fAAAAAB\n");
+    let r = t.run(&["scan", ".", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(r.json()["stats"]["suppressed"]["below_min_confidence"], 1);
+    let r = t.run(&["scan", ".", "--format", "json", "--min-confidence", "low"]);
+    let j = r.json();
+    assert_eq!(summary(&j), vec![f("github-pat-classic", "ci.env", 1, 10)]);
+    assert_eq!(j["findings"][0]["confidence"], "low");
+}
