@@ -268,20 +268,32 @@ pub fn enumerate(
                 continue;
             }
         };
-        let mut add = |id: Oid, p: String, en: &mut Enumeration| {
-            let origin = Origin::Git { path: p, commit: Arc::clone(&info), blob: id.to_string() };
-            match index.get(&id) {
-                Some(&i) => {
-                    let b: &mut BlobRef = &mut en.blobs[i];
-                    if !b.origins.iter().any(|o| o.path() == origin.path()) {
-                        b.origins.push(origin);
-                    }
+        // Called for every blob entry of every new tree, most of them blobs seen before at the
+        // same path: compare the path in pieces and allocate only for a new blob or path.
+        let mut add = |id: Oid, prefix: &str, name: &[u8], en: &mut Enumeration| {
+            let name = String::from_utf8_lossy(name);
+            let same_path = |o: &Origin| {
+                let p = o.path();
+                if prefix.is_empty() {
+                    p == name
+                } else {
+                    p.len() == prefix.len() + 1 + name.len()
+                        && p.starts_with(prefix)
+                        && p.as_bytes()[prefix.len()] == b'/'
+                        && p.ends_with(name.as_ref())
                 }
+            };
+            let slot = match index.get(&id) {
+                Some(&i) if en.blobs[i].origins.iter().any(same_path) => return,
+                Some(&i) => i,
                 None => {
                     index.insert(id, en.blobs.len());
-                    en.blobs.push(BlobRef { id, origins: vec![origin] });
+                    en.blobs.push(BlobRef { id, origins: Vec::with_capacity(1) });
+                    en.blobs.len() - 1
                 }
-            }
+            };
+            let path = if prefix.is_empty() { name.into_owned() } else { format!("{prefix}/{name}") };
+            en.blobs[slot].origins.push(Origin::Git { path, commit: Arc::clone(&info), blob: id.to_string() });
         };
         if diff_mode {
             let parent_tree = commit.parent(0).ok().and_then(|p| p.tree().ok());
@@ -295,11 +307,7 @@ pub fn enumerate(
                         match u32::from(f.mode()) {
                             0o160000 => en.submodules += 1,
                             0o120000 => {}
-                            _ => add(
-                                f.id(),
-                                f.path_bytes().map(|p| String::from_utf8_lossy(p).into_owned()).unwrap_or_default(),
-                                &mut en,
-                            ),
+                            _ => add(f.id(), "", f.path_bytes().unwrap_or_default(), &mut en),
                         }
                     }
                 }
@@ -312,20 +320,20 @@ pub fn enumerate(
             }
             while let Some((t, prefix)) = stack.pop() {
                 for e in t.iter() {
-                    let name = String::from_utf8_lossy(e.name_bytes());
-                    let p = if prefix.is_empty() { name.into_owned() } else { format!("{prefix}/{name}") };
                     match (e.kind(), e.filemode()) {
                         (_, 0o160000) => en.submodules += 1,
                         (_, 0o120000) => {}
                         (Some(ObjectType::Tree), _) => {
                             if seen_trees.insert(e.id()) {
+                                let name = String::from_utf8_lossy(e.name_bytes());
+                                let p = if prefix.is_empty() { name.into_owned() } else { format!("{prefix}/{name}") };
                                 match repo.find_tree(e.id()) {
                                     Ok(sub) => stack.push((sub, p)),
                                     Err(err) => en.missing.push(format!("tree {} ({p}): {}", e.id(), err.message())),
                                 }
                             }
                         }
-                        (Some(ObjectType::Blob), _) => add(e.id(), p, &mut en),
+                        (Some(ObjectType::Blob), _) => add(e.id(), &prefix, e.name_bytes(), &mut en),
                         _ => {}
                     }
                 }
