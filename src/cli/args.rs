@@ -42,6 +42,20 @@ pub enum Command {
     Rules(RulesCommand),
     /// Install keyhound's pre-commit hook into the repository here (respects core.hooksPath).
     InstallHook(InstallHookArgs),
+    /// Record the current findings as a baseline, so a CI gate reports only new ones.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+}
+
+/// `keyhound baseline …`.
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Scan (same options as `scan`) and write the findings' fingerprints and locations, never
+    /// the secrets, to --output (default: standard output).
+    #[command(
+        after_help = "Example:\n  keyhound baseline create --git . -o .keyhound-baseline.json\n  keyhound scan --git . --baseline .keyhound-baseline.json"
+    )]
+    Create(ScanArgs),
 }
 
 /// `keyhound install-hook`.
@@ -155,6 +169,10 @@ pub struct ScanArgs {
     /// values). Lower ones are counted as suppressed.
     #[arg(long, value_enum, default_value_t = MinConfidence::Medium, value_name = "LEVEL")]
     pub min_confidence: MinConfidence,
+    /// Report only findings whose fingerprints are not in this baseline file
+    /// (`keyhound baseline create`); the others are counted as suppressed.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     /// Print raw secret values in reports (they are redacted by default).
     #[arg(long)]
     pub show_secrets: bool,

@@ -17,7 +17,7 @@ use crate::report::{self, Context, Format, jsonl};
 use crate::rules::check::{Strictness, check_sources};
 use crate::rules::load;
 use crate::scan::{self, Hooks};
-use args::{Cli, ColorChoice, Command, ListFormat, RulesCommand, ScanArgs};
+use args::{BaselineCommand, Cli, ColorChoice, Command, ListFormat, RulesCommand, ScanArgs};
 
 /// Exit status of a successful run (errors exit 2, see `main`).
 pub type Status = u8;
@@ -36,6 +36,7 @@ pub fn run() -> Result<Status> {
             Ok(0)
         }
         Command::Rules(RulesCommand::Check { paths }) => cmd_rules_check(&paths),
+        Command::Baseline(BaselineCommand::Create(a)) => cmd_baseline_create(&a),
         Command::InstallHook(a) => {
             match crate::hook::install(&a.repo, a.force, !a.no_chain)? {
                 crate::hook::Installed::New(p) => println!("installed keyhound's pre-commit hook: {}", p.display()),
@@ -71,6 +72,34 @@ fn cmd_rules_check(paths: &[std::path::PathBuf]) -> Result<Status> {
     Err(anyhow!("{} problem(s) in {n} rules", errors.len()))
 }
 
+fn cmd_baseline_create(a: &ScanArgs) -> Result<Status> {
+    let s = settings::scan_settings(a)?;
+    let warn = |msg: &str| {
+        if !a.quiet {
+            eprintln!("keyhound: warning: {msg}");
+        }
+    };
+    let progress = Progress::start(a.quiet);
+    let hooks = Hooks { warn: &warn, stream: None, progress: &progress };
+    let result = scan::scan(&s.scan, &s.detector, &hooks);
+    progress.finish();
+    let outcome = result?;
+    let baseline = crate::policy::baseline::Baseline::from_findings(&outcome.findings);
+    let text = serde_json::to_string_pretty(&baseline)? + "\n";
+    match &a.output {
+        Some(p) => std::fs::write(p, text).with_context(|| format!("{}: cannot write the baseline", p.display()))?,
+        None => io::stdout().write_all(text.as_bytes())?,
+    }
+    if !a.quiet {
+        eprintln!(
+            "keyhound: baseline of {} finding(s){}",
+            baseline.findings.len(),
+            a.output.as_ref().map_or(String::new(), |p| format!(" written to {}", p.display()))
+        );
+    }
+    Ok(0)
+}
+
 /// What to do when the pre-commit scan blocks a commit.
 const STAGED_ADVICE: &str = "
 keyhound blocked this commit: it adds the credential(s) listed above.
@@ -92,7 +121,19 @@ fn cmd_scan(a: &ScanArgs) -> Result<Status> {
             !to_file && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let ctx = Context { show_secrets: a.show_secrets, color, rules: s.detector.rules() };
+    let automation_id = format!(
+        "keyhound/{}/",
+        if a.git || a.pre_push {
+            "git"
+        } else if a.staged {
+            "staged"
+        } else {
+            "dir"
+        }
+    );
+    let provenance =
+        a.paths.first().filter(|p| p.as_os_str() != "-").and_then(|p| crate::source::provenance::describe(p));
+    let ctx = Context { show_secrets: a.show_secrets, color, rules: s.detector.rules(), provenance, automation_id };
     let mut out: Box<dyn Write + Send> = match &a.output {
         Some(p) => {
             Box::new(BufWriter::new(File::create(p).with_context(|| format!("{}: cannot write report", p.display()))?))

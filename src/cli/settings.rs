@@ -10,6 +10,7 @@ use crate::cli::args::{RuleArgs, ScanArgs};
 use crate::config::{self, Config};
 use crate::matcher::Detector;
 use crate::policy::Policy;
+use crate::policy::baseline::Baseline;
 use crate::policy::ignore_file::{self, IgnoreFile};
 use crate::rules::{RuleSet, RuleSource, load};
 use crate::scan::{Input, ScanConfig};
@@ -109,6 +110,9 @@ pub fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
         )
     })?;
     policy = policy.with_min_confidence(args.min_confidence.into());
+    if let Some(b) = &args.baseline {
+        policy = policy.with_baseline(Baseline::load(b).map_err(|e| anyhow!(e))?.fingerprints());
+    }
     if config_root.is_dir() {
         let f = config_root.join(ignore_file::FILE_NAME);
         if f.is_file() {

@@ -162,9 +162,8 @@ pub fn generic_value_ok(v: &[u8]) -> bool {
         return false;
     }
     // words joined by punctuation: `my-secret-value`, `manifest.html#the-authors-field`
-    if !v.iter().any(u8::is_ascii_digit)
-        && !(v.iter().any(u8::is_ascii_uppercase) && v.iter().any(u8::is_ascii_lowercase))
-    {
+    let mixed_case = v.iter().any(u8::is_ascii_uppercase) && v.iter().any(u8::is_ascii_lowercase);
+    if !(has_digit || mixed_case) {
         return false;
     }
     // single-case values need many digits to be random (`target.x86_64-unknown-linux-gnu` and

@@ -7,9 +7,13 @@
 //! - a confidence below `--min-confidence` (default medium);
 //! - an inline `keyhound:allow` comment on a line of the finding;
 //! - the finding's fingerprint in `.keyhoundignore` (see [`ignore_file`]);
-//! - a path allowlist glob from the configuration.
+//! - a path allowlist glob from the configuration;
+//! - the fingerprint in a baseline (`--baseline`, see [`baseline`]).
 
+pub mod baseline;
 pub mod ignore_file;
+
+use std::collections::HashSet;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Serialize;
@@ -30,6 +34,8 @@ pub enum Suppression {
     IgnoreFile,
     /// Its path matches a configured allowlist glob.
     PathAllowlist(String),
+    /// It is in the baseline given with `--baseline`.
+    Baseline,
 }
 
 impl Suppression {
@@ -40,6 +46,7 @@ impl Suppression {
             Suppression::Inline => "inline",
             Suppression::IgnoreFile => "ignore_file",
             Suppression::PathAllowlist(_) => "path_allowlist",
+            Suppression::Baseline => "baseline",
         }
     }
 }
@@ -60,6 +67,7 @@ pub struct Policy {
     paths: GlobSet,
     ignore: IgnoreFile,
     min_confidence: Option<Confidence>,
+    baseline: HashSet<String>,
 }
 
 /// The inline marker that allows a finding on its line.
@@ -73,7 +81,19 @@ impl Policy {
             b.add(Glob::new(g).map_err(|e| format!("invalid path glob `{g}`: {e}"))?);
         }
         let paths = b.build().map_err(|e| e.to_string())?;
-        Ok(Policy { path_globs: path_globs.to_vec(), paths, ignore: IgnoreFile::default(), min_confidence: None })
+        Ok(Policy {
+            path_globs: path_globs.to_vec(),
+            paths,
+            ignore: IgnoreFile::default(),
+            min_confidence: None,
+            baseline: HashSet::new(),
+        })
+    }
+
+    /// Suppresses findings whose fingerprints are in a baseline.
+    pub fn with_baseline(mut self, fingerprints: HashSet<String>) -> Self {
+        self.baseline = fingerprints;
+        self
     }
 
     /// Suppresses findings below this confidence.
@@ -103,6 +123,9 @@ impl Policy {
         }
         if let Some(i) = self.paths.matches(&f.path).first() {
             return Verdict::Suppressed(Suppression::PathAllowlist(self.path_globs[*i].clone()));
+        }
+        if self.baseline.contains(f.fingerprint.as_str()) {
+            return Verdict::Suppressed(Suppression::Baseline);
         }
         Verdict::Keep
     }

@@ -5,8 +5,11 @@
 //!
 //! [`ScanOutcome`]: crate::scan::ScanOutcome
 
+pub mod csv;
+pub mod github;
 pub mod json;
 pub mod jsonl;
+pub mod junit;
 pub mod rules;
 pub mod sarif;
 pub mod text;
@@ -30,6 +33,12 @@ pub enum Format {
     Jsonl,
     /// SARIF 2.1.0 for GitHub code scanning and other viewers.
     Sarif,
+    /// JUnit XML: a failing test case per finding.
+    Junit,
+    /// CSV, one row per finding.
+    Csv,
+    /// GitHub Actions `::error` annotations, one per finding.
+    Github,
 }
 
 /// What a writer needs besides the outcome.
@@ -41,6 +50,10 @@ pub struct Context<'a> {
     pub color: bool,
     /// The rules of the scan (SARIF rule metadata).
     pub rules: &'a RuleSet,
+    /// The repository the scanned tree belongs to, if known (SARIF `versionControlProvenance`).
+    pub provenance: Option<crate::source::provenance::Provenance>,
+    /// What was scanned, for SARIF `automationDetails.id` (`keyhound/dir/`, `keyhound/git/`…).
+    pub automation_id: String,
 }
 
 impl Context<'_> {
@@ -69,5 +82,8 @@ pub fn write(out: &mut dyn Write, format: Format, outcome: &ScanOutcome, ctx: &C
         Format::Json => json::write(out, outcome, ctx),
         Format::Jsonl => Ok(()),
         Format::Sarif => sarif::write(out, outcome, ctx),
+        Format::Junit => junit::write(out, outcome, ctx),
+        Format::Csv => csv::write(out, outcome, ctx),
+        Format::Github => github::write(out, outcome, ctx),
     }
 }

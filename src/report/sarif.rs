@@ -12,8 +12,8 @@ use std::io::{self, Write};
 use serde_json::json;
 use serde_sarif::sarif::{
     ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag, Region,
-    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Suppression, Tool,
-    ToolComponent,
+    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, RunAutomationDetails, Sarif,
+    Suppression, Tool, ToolComponent, VersionControlDetails,
 };
 
 use crate::finding::Finding;
@@ -23,6 +23,8 @@ use crate::scan::ScanOutcome;
 
 /// Where the official schema lives (also kept in `fixtures/schema/`).
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+/// GitHub code scanning's limit of results per run.
+pub const MAX_RESULTS: usize = 25_000;
 /// keyhound's home page.
 pub const INFORMATION_URI: &str = "https://github.com/keyhound/keyhound";
 
@@ -161,8 +163,25 @@ pub fn write(out: &mut dyn Write, outcome: &ScanOutcome, ctx: &Context<'_>) -> i
     let mut results: Vec<SarifResult> =
         outcome.findings.iter().map(|f| result(f, index[&f.rule_index], None, ctx)).collect();
     for s in &outcome.suppressed {
-        let sup = Suppression::builder().kind(json!("external")).justification(format!("{:?}", s.reason)).build();
+        let kind = if s.reason == crate::policy::Suppression::Inline { "inSource" } else { "external" };
+        let justification = match &s.reason {
+            crate::policy::Suppression::PathAllowlist(glob) => format!("path allowlist `{glob}`"),
+            other => other.name().replace('_', " "),
+        };
+        let sup = Suppression::builder().kind(json!(kind)).justification(justification).build();
         results.push(result(&s.finding, index[&s.finding.rule_index], Some(sup), ctx));
+    }
+    let mut run_props = BTreeMap::new();
+    if results.len() > MAX_RESULTS {
+        // code scanning rejects runs with more results; unsuppressed results come first
+        run_props.insert("truncated".to_string(), json!(true));
+        run_props.insert("totalResults".to_string(), json!(results.len()));
+        eprintln!(
+            "keyhound: warning: {} results exceed code scanning's limit of {MAX_RESULTS} per run; \
+             the SARIF file keeps the first {MAX_RESULTS} (use --format json for all)",
+            results.len()
+        );
+        results.truncate(MAX_RESULTS);
     }
     let driver = ToolComponent::builder()
         .name("keyhound".to_string())
@@ -171,11 +190,49 @@ pub fn write(out: &mut dyn Write, outcome: &ScanOutcome, ctx: &Context<'_>) -> i
         .information_uri(INFORMATION_URI.to_string())
         .rules(rules)
         .build();
-    let run = Run::builder()
-        .tool(Tool::builder().driver(driver).build())
-        .results(results)
-        .column_kind(json!("unicodeCodePoints"))
-        .build();
+    let vcp: Vec<VersionControlDetails> = ctx
+        .provenance
+        .iter()
+        .filter_map(|p| {
+            let uri = p.repository_uri.clone()?;
+            let b = VersionControlDetails::builder().repository_uri(uri).revision_id(p.revision.clone());
+            Some(match &p.branch {
+                Some(br) => b.branch(br.clone()).build(),
+                None => b.build(),
+            })
+        })
+        .collect();
+    let automation = RunAutomationDetails::builder().id(ctx.automation_id.clone()).build();
+    let run = match (vcp.is_empty(), run_props.is_empty()) {
+        (true, true) => Run::builder()
+            .tool(Tool::builder().driver(driver).build())
+            .results(results)
+            .automation_details(automation)
+            .column_kind(json!("unicodeCodePoints"))
+            .build(),
+        (false, true) => Run::builder()
+            .tool(Tool::builder().driver(driver).build())
+            .results(results)
+            .automation_details(automation)
+            .version_control_provenance(vcp)
+            .column_kind(json!("unicodeCodePoints"))
+            .build(),
+        (true, false) => Run::builder()
+            .tool(Tool::builder().driver(driver).build())
+            .results(results)
+            .automation_details(automation)
+            .properties(PropertyBag::builder().additional_properties(run_props).build())
+            .column_kind(json!("unicodeCodePoints"))
+            .build(),
+        (false, false) => Run::builder()
+            .tool(Tool::builder().driver(driver).build())
+            .results(results)
+            .automation_details(automation)
+            .version_control_provenance(vcp)
+            .properties(PropertyBag::builder().additional_properties(run_props).build())
+            .column_kind(json!("unicodeCodePoints"))
+            .build(),
+    };
     let log = Sarif::builder().schema(SCHEMA.to_string()).version(json!("2.1.0")).runs(vec![run]).build();
     serde_json::to_writer_pretty(&mut *out, &log)?;
     out.write_all(b"\n")

@@ -323,14 +323,12 @@ pub fn enumerate(
                     match (e.kind(), e.filemode()) {
                         (_, 0o160000) => en.submodules += 1,
                         (_, 0o120000) => {}
-                        (Some(ObjectType::Tree), _) => {
-                            if seen_trees.insert(e.id()) {
-                                let name = String::from_utf8_lossy(e.name_bytes());
-                                let p = if prefix.is_empty() { name.into_owned() } else { format!("{prefix}/{name}") };
-                                match repo.find_tree(e.id()) {
-                                    Ok(sub) => stack.push((sub, p)),
-                                    Err(err) => en.missing.push(format!("tree {} ({p}): {}", e.id(), err.message())),
-                                }
+                        (Some(ObjectType::Tree), _) if seen_trees.insert(e.id()) => {
+                            let name = String::from_utf8_lossy(e.name_bytes());
+                            let p = if prefix.is_empty() { name.into_owned() } else { format!("{prefix}/{name}") };
+                            match repo.find_tree(e.id()) {
+                                Ok(sub) => stack.push((sub, p)),
+                                Err(err) => en.missing.push(format!("tree {} ({p}): {}", e.id(), err.message())),
                             }
                         }
                         (Some(ObjectType::Blob), _) => add(e.id(), &prefix, e.name_bytes(), &mut en),

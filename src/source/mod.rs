@@ -5,6 +5,7 @@
 
 pub mod fs;
 pub mod git_history;
+pub mod provenance;
 pub mod staged;
 pub mod stdin;
 
