@@ -85,3 +85,18 @@ fn a_usage_error_exits_two() {
     let r = run(&["scan", "--format", "xml"]);
     assert_eq!(r.code, 2);
 }
+
+#[test]
+fn readme_lists_every_provider_and_the_rule_count() {
+    let readme = std::fs::read_to_string(crate::common::repo().join("README.md")).unwrap();
+    let start = readme.find("<!-- providers:start").expect("README has the providers section");
+    let end = readme.find("<!-- providers:end -->").unwrap();
+    let section = &readme[start..end];
+    let rules = run(&["rules", "list", "--format", "json"]).json();
+    let rules = rules.as_array().unwrap();
+    assert!(section.contains(&format!("{} rules for", rules.len())), "README's rule count is stale");
+    for r in rules {
+        let p = r["provider"].as_str().unwrap();
+        assert!(section.contains(p), "README does not list provider {p}");
+    }
+}
