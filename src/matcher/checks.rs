@@ -10,7 +10,7 @@ use base64::Engine as _;
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
-use crate::matcher::entropy::shannon;
+use crate::matcher::randomness::looks_random;
 use crate::rules::{CheckKind, Confidence};
 
 const B64URL: GeneralPurpose = GeneralPurpose::new(
@@ -78,19 +78,10 @@ pub fn crc32_base62_valid(token: &[u8]) -> bool {
     crc == 0 && enc == check
 }
 
-/// A generic value random enough to be reported at medium confidence: long, high entropy,
-/// and mixing upper case, lower case and digits.
+/// A random-looking generic value long enough to be reported at medium confidence (shorter
+/// ones, such as typical passwords, are low).
 pub fn generic_value_strong(v: &[u8]) -> bool {
-    let classes = [
-        v.iter().any(u8::is_ascii_uppercase),
-        v.iter().any(u8::is_ascii_lowercase),
-        v.iter().any(u8::is_ascii_digit),
-        v.iter().any(|b| !b.is_ascii_alphanumeric()),
-    ]
-    .iter()
-    .filter(|&&x| x)
-    .count();
-    v.len() >= 20 && shannon(v) >= 4.0 && classes >= 3
+    v.len() >= 20
 }
 
 fn decode_json_object(part: &[u8]) -> Option<serde_json::Map<String, serde_json::Value>> {
@@ -146,8 +137,12 @@ fn camel_tail(ident: &[u8]) -> Option<String> {
 }
 
 /// The value looks like a random credential, not a reference, path, identifier or word.
+///
+/// A light structural gate (a letter present; not a path, not `a.b.c` member access), then the
+/// [excess surprisal](crate::matcher::randomness) of the value decides; placeholders were
+/// already dropped by the global filter.
 pub fn generic_value_ok(v: &[u8]) -> bool {
-    if !v.iter().any(|b| b.is_ascii_alphabetic()) {
+    if !v.iter().any(u8::is_ascii_alphabetic) {
         return false;
     }
     if v.starts_with(b"/") || v.starts_with(b"./") || v.starts_with(b"../") || v.starts_with(b"~/") {
@@ -156,37 +151,7 @@ pub fn generic_value_ok(v: &[u8]) -> bool {
     if is_dotted_identifier(v) || is_path_with_extension(v) {
         return false;
     }
-    let has_digit = v.iter().any(u8::is_ascii_digit);
-    let wordy = v.iter().all(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'-' | b'.'));
-    if wordy && (!has_digit) && shannon(v) < 4.5 {
-        return false;
-    }
-    // words joined by punctuation: `my-secret-value`, `manifest.html#the-authors-field`
-    let mixed_case = v.iter().any(u8::is_ascii_uppercase) && v.iter().any(u8::is_ascii_lowercase);
-    if !(has_digit || mixed_case) {
-        return false;
-    }
-    // single-case values need many digits to be random (`target.x86_64-unknown-linux-gnu` and
-    // `CARGO_TARGET_X86_64_LINKER` are names; `k8s2j4nd9x0a1b3c` and hex keys are not)
-    let digits = v.iter().filter(|b| b.is_ascii_digit()).count();
-    let single_case = !v.iter().any(u8::is_ascii_uppercase) || !v.iter().any(u8::is_ascii_lowercase);
-    if single_case && digits * 5 < v.len() {
-        return false;
-    }
-    !is_snake_identifier(v)
-}
-
-/// `libssh2_NB_state_created`, `MAX_RETRY_COUNT_2`: an identifier of single-case words.
-fn is_snake_identifier(v: &[u8]) -> bool {
-    let segments: Vec<&[u8]> = v.split(|&b| b == b'_').collect();
-    segments.len() >= 3
-        && segments.iter().all(|s| {
-            let letters: Vec<u8> = s.iter().copied().filter(u8::is_ascii_alphabetic).collect();
-            let alpha_then_digits =
-                s.iter().position(u8::is_ascii_digit).is_none_or(|p| s[p..].iter().all(u8::is_ascii_digit));
-            alpha_then_digits
-                && (letters.iter().all(u8::is_ascii_lowercase) || letters.iter().all(u8::is_ascii_uppercase))
-        })
+    looks_random(v)
 }
 
 fn is_ident(s: &[u8]) -> bool {

@@ -14,6 +14,7 @@ pub mod checks;
 pub mod entropy;
 pub mod filters;
 pub mod prefilter;
+pub mod randomness;
 pub mod regex;
 
 use std::collections::BTreeMap;
