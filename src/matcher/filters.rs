@@ -19,10 +19,6 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "changeme",
     "change_me",
     "change-me",
-    "replace",
-    "dummy",
-    "redacted",
-    "fake",
     "xxxxx",
     "*****",
     "....",
@@ -35,10 +31,15 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "process.env",
     "getenv",
     "environ",
-    "-here",
-    "_here",
-    "insert",
 ];
+
+/// Short words that also mark placeholders, but occur by chance inside long random keys
+/// (`fake` appears about once per million random base64url characters): they count only in
+/// values shorter than [`WEAK_WORD_MAX_LEN`].
+const WEAK_PLACEHOLDER_WORDS: &[&str] = &["fake", "dummy", "-here", "_here", "insert", "replace", "redacted"];
+
+/// Longest value in which a weak placeholder word still marks a placeholder.
+const WEAK_WORD_MAX_LEN: usize = 40;
 
 /// Why a match was dropped (kept for `rules check` messages and tests).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +86,9 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 pub fn is_placeholder(secret: &[u8]) -> bool {
     let lower = secret.to_ascii_lowercase();
     if PLACEHOLDER_WORDS.iter().any(|w| contains(&lower, w.as_bytes())) {
+        return true;
+    }
+    if secret.len() < WEAK_WORD_MAX_LEN && WEAK_PLACEHOLDER_WORDS.iter().any(|w| contains(&lower, w.as_bytes())) {
         return true;
     }
     // `$VAR`, `$(cmd)`, `${VAR}`: a reference, not a value.
@@ -159,6 +163,14 @@ mod tests {
         ] {
             assert!(is_placeholder(p.as_bytes()), "{p} should be a placeholder");
         }
+    }
+
+    #[test]
+    fn weak_words_only_count_in_short_values() {
+        assert!(is_placeholder(b"my-fake-token-value"));
+        assert!(is_placeholder(b"sk-your-key-here"));
+        let long = b"sk-ant-api03-CDv_hFAKEq8Zr1LmX0vT4kP9sWb2NcY7uH3jD5fG6aE1zQw8Tz";
+        assert!(!is_placeholder(long), "a random key that happens to contain `fake`");
     }
 
     #[test]
