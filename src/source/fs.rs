@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use ignore::{DirEntry, WalkBuilder, WalkState};
 
-use crate::source::{Blob, BlobSink, Origin, SkipReason, looks_binary};
+use crate::source::{Blob, BlobSink, Origin, SkipReason, decode_utf16, looks_binary};
 
 /// Walk settings.
 #[derive(Debug, Clone)]
@@ -139,6 +139,9 @@ pub fn read_file(fs_path: &Path, path: &str, max: u64, buf: &mut Vec<u8>, sink: 
     }
     if buf.len() as u64 > max {
         return sink.skipped(path, SkipReason::TooLarge, buf.len() as u64, "grew past the size limit while being read");
+    }
+    if let Some(text) = decode_utf16(buf) {
+        return sink.blob(Blob { bytes: &text, origin: Origin::File { path: path.to_string() }, also: &[] });
     }
     if looks_binary(buf) {
         return sink.skipped(path, SkipReason::Binary, buf.len() as u64, "");

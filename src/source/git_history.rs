@@ -14,7 +14,7 @@ use std::sync::Arc;
 use git2::{ObjectType, Oid, Repository, Sort, Tree};
 use rayon::prelude::*;
 
-use crate::source::{Blob, BlobSink, CommitInfo, Origin, SkipReason, looks_binary};
+use crate::source::{Blob, BlobSink, CommitInfo, Origin, SkipReason, decode_utf16, looks_binary};
 
 /// What part of history to scan.
 #[derive(Debug, Clone, Default)]
@@ -394,6 +394,8 @@ fn read_one(repo: Option<&Repository>, b: &BlobRef, max: u64, sink: &mut impl Bl
     let bytes = blob.content();
     if bytes.len() as u64 > max {
         sink.skipped(&what, SkipReason::TooLarge, bytes.len() as u64, "");
+    } else if let Some(text) = decode_utf16(bytes) {
+        sink.blob(Blob { bytes: &text, origin: first.clone(), also: &b.origins[1..] });
     } else if looks_binary(bytes) {
         sink.skipped(&what, SkipReason::Binary, bytes.len() as u64, "");
     } else {

@@ -152,3 +152,34 @@ pub const BINARY_PROBE: usize = 8 * 1024;
 pub fn looks_binary(bytes: &[u8]) -> bool {
     memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some()
 }
+
+/// Text encoded as UTF-16 with a byte-order mark (common for Windows `.ps1`, `.reg`, `.config`
+/// files), decoded to UTF-8; None for anything else. Such files hold NUL bytes and would
+/// otherwise be skipped as binary. Lines and columns are those of the decoded text, as an
+/// editor shows them.
+pub fn decode_utf16(bytes: &[u8]) -> Option<Vec<u8>> {
+    let (body, little) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (rest, true),
+        [0xFE, 0xFF, rest @ ..] => (rest, false),
+        _ => return None,
+    };
+    let units = body
+        .chunks_exact(2)
+        .map(|c| if little { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) });
+    let text: String = char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)).collect();
+    Some(text.into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_with_bom_is_decoded() {
+        let le: Vec<u8> = [0xFF, 0xFE].into_iter().chain("a=1\nb".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        assert_eq!(decode_utf16(&le).unwrap(), b"a=1\nb");
+        let be: Vec<u8> = [0xFE, 0xFF].into_iter().chain("x".encode_utf16().flat_map(u16::to_be_bytes)).collect();
+        assert_eq!(decode_utf16(&be).unwrap(), b"x");
+        assert!(decode_utf16(b"plain").is_none());
+    }
+}

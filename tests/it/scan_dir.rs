@@ -271,3 +271,17 @@ fn github_tokens_with_a_bad_checksum_are_low_confidence() {
     assert_eq!(summary(&j), vec![f("github-pat-classic", "ci.env", 1, 10)]);
     assert_eq!(j["findings"][0]["confidence"], "low");
 }
+
+#[test]
+fn utf16_files_with_a_bom_are_decoded_and_scanned() {
+    let key = Fake::new(14).generic();
+    let text = format!("# windows config\r\n$ApiKey = \"{key}\"\r\n");
+    let le: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    let be: Vec<u8> = [0xFE, 0xFF].into_iter().chain(text.encode_utf16().flat_map(u16::to_be_bytes)).collect();
+    let t = Tree::new();
+    t.write("le.ps1", le);
+    t.write("be.ps1", be);
+    let j = t.run(&["scan", ".", "--format", "json"]).json();
+    assert_eq!(summary(&j), vec![f("generic-api-key", "be.ps1", 2, 12), f("generic-api-key", "le.ps1", 2, 12)]);
+    assert!(j["stats"]["skipped"].get("binary").is_none());
+}
