@@ -203,36 +203,18 @@ pub fn write(out: &mut dyn Write, outcome: &ScanOutcome, ctx: &Context<'_>) -> i
         })
         .collect();
     let automation = RunAutomationDetails::builder().id(ctx.automation_id.clone()).build();
-    let run = match (vcp.is_empty(), run_props.is_empty()) {
-        (true, true) => Run::builder()
-            .tool(Tool::builder().driver(driver).build())
-            .results(results)
-            .automation_details(automation)
-            .column_kind(json!("unicodeCodePoints"))
-            .build(),
-        (false, true) => Run::builder()
-            .tool(Tool::builder().driver(driver).build())
-            .results(results)
-            .automation_details(automation)
-            .version_control_provenance(vcp)
-            .column_kind(json!("unicodeCodePoints"))
-            .build(),
-        (true, false) => Run::builder()
-            .tool(Tool::builder().driver(driver).build())
-            .results(results)
-            .automation_details(automation)
-            .properties(PropertyBag::builder().additional_properties(run_props).build())
-            .column_kind(json!("unicodeCodePoints"))
-            .build(),
-        (false, false) => Run::builder()
-            .tool(Tool::builder().driver(driver).build())
-            .results(results)
-            .automation_details(automation)
-            .version_control_provenance(vcp)
-            .properties(PropertyBag::builder().additional_properties(run_props).build())
-            .column_kind(json!("unicodeCodePoints"))
-            .build(),
-    };
+    let mut run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .results(results)
+        .automation_details(automation)
+        .column_kind(json!("unicodeCodePoints"))
+        .build();
+    if !vcp.is_empty() {
+        run.version_control_provenance = Some(vcp);
+    }
+    if !run_props.is_empty() {
+        run.properties = Some(PropertyBag::builder().additional_properties(run_props).build());
+    }
     let log = Sarif::builder().schema(SCHEMA.to_string()).version(json!("2.1.0")).runs(vec![run]).build();
     serde_json::to_writer_pretty(&mut *out, &log)?;
     out.write_all(b"\n")
