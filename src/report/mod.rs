@@ -7,6 +7,7 @@
 
 pub mod csv;
 pub mod github;
+pub mod gitlab;
 pub mod json;
 pub mod jsonl;
 pub mod junit;
@@ -39,6 +40,8 @@ pub enum Format {
     Csv,
     /// GitHub Actions `::error` annotations, one per finding.
     Github,
+    /// GitLab's secret-detection report (`gl-secret-detection-report.json`).
+    Gitlab,
 }
 
 /// What a writer needs besides the outcome.
@@ -85,5 +88,6 @@ pub fn write(out: &mut dyn Write, format: Format, outcome: &ScanOutcome, ctx: &C
         Format::Junit => junit::write(out, outcome, ctx),
         Format::Csv => csv::write(out, outcome, ctx),
         Format::Github => github::write(out, outcome, ctx),
+        Format::Gitlab => gitlab::write(out, outcome, ctx),
     }
 }

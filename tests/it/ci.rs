@@ -105,3 +105,24 @@ fn junit_csv_and_github_formats() {
     assert_eq!(r.code, 0);
     assert!(r.stdout.contains("<testcase classname=\"keyhound\" name=\"no leaked credentials\"/>"));
 }
+
+#[test]
+fn gitlab_secret_detection_report() {
+    let t = Tree::new();
+    let key = Fake::new(63).generic();
+    t.write("deploy/app.env", format!("X=1\nAPI_KEY={key}\n"));
+    let r = t.run(&["scan", ".", "--format", "gitlab"]);
+    assert_eq!(r.code, 1);
+    assert!(!r.stdout.contains(&key));
+    let j = r.json();
+    assert_eq!(j["version"], "15.0.7");
+    assert_eq!(j["scan"]["type"], "secret_detection");
+    assert_eq!(j["scan"]["status"], "success");
+    let v = &j["vulnerabilities"][0];
+    assert_eq!(v["category"], "secret_detection");
+    assert_eq!(v["severity"], "Medium");
+    assert_eq!(v["location"]["file"], "deploy/app.env");
+    assert_eq!(v["location"]["start_line"], 2);
+    assert_eq!(v["identifiers"][0]["value"], "generic-api-key");
+    assert_eq!(j["scan"]["start_time"].as_str().unwrap().len(), 19);
+}
