@@ -53,11 +53,6 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>) -> Out
     }
 }
 
-/// Whether `passes` keeps a match (used by tests and `rules check`).
-pub fn passes(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>) -> bool {
-    judge(kind, hay, secret) != Outcome::Drop
-}
-
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /// `prefix_` + 30 random characters + 6 characters of base62 CRC32 over those 30 (left-padded

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use ignore::{DirEntry, WalkBuilder, WalkState};
 
-use crate::source::{Blob, BlobSink, Origin, SkipReason, decode_utf16, looks_binary};
+use crate::source::{Blob, BlobSink, Content, Origin, SkipReason, classify};
 
 /// Walk settings.
 #[derive(Debug, Clone)]
@@ -137,16 +137,15 @@ pub fn read_file(fs_path: &Path, path: &str, max: u64, buf: &mut Vec<u8>, sink: 
     if let Err(e) = (&mut f).take(max + 1).read_to_end(buf) {
         return sink.skipped(path, SkipReason::Unreadable, 0, &e.to_string());
     }
-    if buf.len() as u64 > max {
-        return sink.skipped(path, SkipReason::TooLarge, buf.len() as u64, "grew past the size limit while being read");
+    match classify(buf, max) {
+        Content::Text(text) => {
+            sink.blob(Blob { bytes: &text, origin: Origin::File { path: path.to_string() }, also: &[] })
+        }
+        Content::Skip(SkipReason::TooLarge, n) => {
+            sink.skipped(path, SkipReason::TooLarge, n, "grew past the size limit while being read")
+        }
+        Content::Skip(reason, n) => sink.skipped(path, reason, n, ""),
     }
-    if let Some(text) = decode_utf16(buf) {
-        return sink.blob(Blob { bytes: &text, origin: Origin::File { path: path.to_string() }, also: &[] });
-    }
-    if looks_binary(buf) {
-        return sink.skipped(path, SkipReason::Binary, buf.len() as u64, "");
-    }
-    sink.blob(Blob { bytes: buf, origin: Origin::File { path: path.to_string() }, also: &[] });
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use git2::{ObjectType, Oid, Repository, Sort, Tree};
 use rayon::prelude::*;
 
-use crate::source::{Blob, BlobSink, CommitInfo, Origin, SkipReason, decode_utf16, looks_binary};
+use crate::source::{Blob, BlobSink, CommitInfo, Content, Origin, SkipReason, classify};
 
 /// What part of history to scan.
 #[derive(Debug, Clone, Default)]
@@ -234,7 +234,7 @@ pub fn enumerate(
         return Ok(en);
     }
     if let Ok(tree) = repo.head().and_then(|h| h.peel_to_tree()) {
-        collect_all_blobs(repo, &tree, &mut en.head_blobs);
+        collect_all_blobs(&tree, &mut en.head_blobs);
     }
     let diff_mode = !opts.ranges.is_empty() || opts.since.is_some() || opts.hide_remotes;
     let mut index: HashMap<Oid, usize> = HashMap::new();
@@ -341,14 +341,13 @@ pub fn enumerate(
     Ok(en)
 }
 
-fn collect_all_blobs(repo: &Repository, tree: &Tree<'_>, out: &mut HashSet<Oid>) {
+fn collect_all_blobs(tree: &Tree<'_>, out: &mut HashSet<Oid>) {
     let _ = tree.walk(git2::TreeWalkMode::PreOrder, |_, e| {
         if e.kind() == Some(ObjectType::Blob) {
             out.insert(e.id());
         }
         git2::TreeWalkResult::Ok
     });
-    let _ = repo;
 }
 
 /// Reads and scans every enumerated blob in parallel; `make_sink` is called per worker.
@@ -391,15 +390,9 @@ fn read_one(repo: Option<&Repository>, b: &BlobRef, max: u64, sink: &mut impl Bl
             return;
         }
     };
-    let bytes = blob.content();
-    if bytes.len() as u64 > max {
-        sink.skipped(&what, SkipReason::TooLarge, bytes.len() as u64, "");
-    } else if let Some(text) = decode_utf16(bytes) {
-        sink.blob(Blob { bytes: &text, origin: first.clone(), also: &b.origins[1..] });
-    } else if looks_binary(bytes) {
-        sink.skipped(&what, SkipReason::Binary, bytes.len() as u64, "");
-    } else {
-        sink.blob(Blob { bytes, origin: first.clone(), also: &b.origins[1..] });
+    match classify(blob.content(), max) {
+        Content::Text(text) => sink.blob(Blob { bytes: &text, origin: first.clone(), also: &b.origins[1..] }),
+        Content::Skip(reason, n) => sink.skipped(&what, reason, n, ""),
     }
 }
 

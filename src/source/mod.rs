@@ -153,6 +153,30 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
     memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some()
 }
 
+/// What a source does with bytes it has read: scan them (decoded if need be) or count a skip.
+#[derive(Debug)]
+pub enum Content<'a> {
+    /// Text to scan.
+    Text(std::borrow::Cow<'a, [u8]>),
+    /// Not scanned: why, and the size.
+    Skip(SkipReason, u64),
+}
+
+/// The one decision every source makes on what it read: over `max` bytes is too large,
+/// UTF-16 with a byte-order mark is decoded, a NUL in the first 8 KiB is binary, the rest is
+/// text.
+pub fn classify(bytes: &[u8], max: u64) -> Content<'_> {
+    if bytes.len() as u64 > max {
+        Content::Skip(SkipReason::TooLarge, bytes.len() as u64)
+    } else if let Some(text) = decode_utf16(bytes) {
+        Content::Text(text.into())
+    } else if looks_binary(bytes) {
+        Content::Skip(SkipReason::Binary, bytes.len() as u64)
+    } else {
+        Content::Text(bytes.into())
+    }
+}
+
 /// Text encoded as UTF-16 with a byte-order mark (common for Windows `.ps1`, `.reg`, `.config`
 /// files), decoded to UTF-8; None for anything else. Such files hold NUL bytes and would
 /// otherwise be skipped as binary. Lines and columns are those of the decoded text, as an

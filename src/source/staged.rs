@@ -4,7 +4,7 @@
 //! keys are still recognised) together with the line ranges the commit adds; the scan keeps
 //! only findings that touch an added line, so a secret already in history does not block an
 //! unrelated commit. Works before the first commit (everything staged is new). Deleted files
-//! need no scan; submodule entries and binary files are counted and skipped.
+//! need no scan; submodule entries and binary files are counted and skipped; UTF-16 files are decoded first.
 
 use std::ops::RangeInclusive;
 use std::path::Path;
@@ -13,7 +13,7 @@ use std::sync::Arc;
 use git2::{Delta, DiffFindOptions, DiffOptions, Patch, Repository};
 
 use crate::source::git_history::GitError;
-use crate::source::{Blob, BlobSink, Origin, SkipReason, looks_binary};
+use crate::source::{Blob, BlobSink, Content, Origin, SkipReason, classify};
 
 /// Opens the repository containing `path` (searching upwards, like git).
 pub fn discover(path: &Path) -> Result<Repository, GitError> {
@@ -67,21 +67,19 @@ pub fn scan(repo: &Repository, max: u64, sink: &mut impl BlobSink) -> Result<u64
                 continue;
             }
         };
-        let bytes = blob.content();
-        if bytes.len() as u64 > max {
-            sink.skipped(&path, SkipReason::TooLarge, bytes.len() as u64, "");
-            continue;
-        }
-        if looks_binary(bytes) {
-            sink.skipped(&path, SkipReason::Binary, bytes.len() as u64, "");
-            continue;
-        }
-        let added = added_lines(&diff, i, bytes);
+        let bytes = match classify(blob.content(), max) {
+            Content::Text(text) => text,
+            Content::Skip(reason, n) => {
+                sink.skipped(&path, reason, n, "");
+                continue;
+            }
+        };
+        let added = added_lines(&diff, i, &bytes);
         if added.is_empty() {
             continue; // a pure rename or a mode change adds no line
         }
         let origin = Origin::Staged { path, added: Arc::new(added) };
-        sink.blob(Blob { bytes, origin, also: &[] });
+        sink.blob(Blob { bytes: &bytes, origin, also: &[] });
     }
     Ok(files)
 }

@@ -2,7 +2,7 @@
 
 use std::io::Read;
 
-use crate::source::{Blob, BlobSink, Origin, SkipReason, looks_binary};
+use crate::source::{Blob, BlobSink, Content, Origin, SkipReason, classify};
 
 /// Reads all of stdin (up to `max_size` bytes) and hands it to the sink.
 pub fn read(max_size: u64, sink: &mut dyn BlobSink) {
@@ -12,11 +12,11 @@ pub fn read(max_size: u64, sink: &mut dyn BlobSink) {
         sink.skipped("-", SkipReason::Unreadable, 0, &e.to_string());
         return;
     }
-    if buf.len() as u64 > max_size {
-        sink.skipped("-", SkipReason::TooLarge, buf.len() as u64, "standard input exceeds --max-file-size");
-    } else if looks_binary(&buf) {
-        sink.skipped("-", SkipReason::Binary, buf.len() as u64, "");
-    } else {
-        sink.blob(Blob { bytes: &buf, origin: Origin::Stdin, also: &[] });
+    match classify(&buf, max_size) {
+        Content::Text(text) => sink.blob(Blob { bytes: &text, origin: Origin::Stdin, also: &[] }),
+        Content::Skip(SkipReason::TooLarge, n) => {
+            sink.skipped("-", SkipReason::TooLarge, n, "standard input exceeds --max-file-size")
+        }
+        Content::Skip(reason, n) => sink.skipped("-", reason, n, ""),
     }
 }
