@@ -13,6 +13,7 @@
 pub mod checks;
 pub mod entropy;
 pub mod filters;
+pub mod grams;
 pub mod prefilter;
 pub mod randomness;
 pub mod regex;
