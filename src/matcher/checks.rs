@@ -5,6 +5,9 @@
 //! - `generic`: a generic `name = value` assignment must not name a public or identifying value
 //!   (`public_key`, `token_url`, `key_id`) and its value must look random rather than be a
 //!   reference, path or identifier (`config.apiKey`, `./keys/app.pem`, `SOME_CONSTANT`).
+//! - `crc32-base62`: the last 6 characters are a base62 CRC32 of the 30 before them (GitHub, npm).
+//! - `pypi-macaroon`: the body after `pypi-` is a base64url libmacaroons v2 binary macaroon.
+//! - `gitlab-routable`: a GitLab routable token's base36 CRC32 and base64url routing payload.
 
 use base64::Engine as _;
 use base64::alphabet;
@@ -50,7 +53,116 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>) -> Out
         CheckKind::Crc32Base62 => {
             Outcome::Keep(Some(if crc32_base62_valid(&hay[secret]) { Confidence::High } else { Confidence::Low }))
         }
+        CheckKind::PypiMacaroon => {
+            Outcome::Keep(Some(if pypi_macaroon_valid(&hay[secret]) { Confidence::High } else { Confidence::Low }))
+        }
+        CheckKind::GitlabRoutable => match gitlab_routable(&hay[secret]) {
+            None => Outcome::Keep(None),
+            Some(true) => Outcome::Keep(Some(Confidence::High)),
+            Some(false) => Outcome::Keep(Some(Confidence::Low)),
+        },
     }
+}
+
+/// `pypi-` + base64url (unpadded) of a macaroon in the libmacaroons v2 binary format.
+///
+/// PyPI documents its API tokens as macaroons prefixed with `pypi-`; libmacaroons'
+/// `doc/format.txt` gives the v2 grammar checked here:
+///
+/// ```text
+/// macaroon: VERSION opt_location IDENTIFIER EOS caveats EOS SIGNATURE
+/// caveat:   opt_location IDENTIFIER opt_vid EOS
+/// ```
+///
+/// VERSION is the byte 2 and EOS the byte 0; every other field is a varint field type
+/// (LOCATION 1, IDENTIFIER 2, VID 4, SIGNATURE 6), a varint length and that many bytes. The
+/// signature is an HMAC-SHA256 (32 bytes) and is the last thing in the token.
+pub fn pypi_macaroon_valid(token: &[u8]) -> bool {
+    let Some(body) = token.strip_prefix(b"pypi-") else { return false };
+    match B64URL.decode(body) {
+        Ok(bytes) => macaroon_v2_valid(&bytes),
+        Err(_) => false,
+    }
+}
+
+/// libmacaroons v2 field types.
+const MAC_EOS: u64 = 0;
+const MAC_LOCATION: u64 = 1;
+const MAC_IDENTIFIER: u64 = 2;
+const MAC_VID: u64 = 4;
+const MAC_SIGNATURE: u64 = 6;
+
+/// A reader over a v2 binary macaroon.
+struct MacReader<'a> {
+    buf: &'a [u8],
+}
+
+impl<'a> MacReader<'a> {
+    /// An unsigned LEB128 varint (protocol-buffers style), at most 10 bytes.
+    fn varint(&mut self) -> Option<u64> {
+        let mut value = 0u64;
+        for (i, &b) in self.buf.iter().enumerate().take(10) {
+            value |= u64::from(b & 0x7f) << (7 * i);
+            if b & 0x80 == 0 {
+                self.buf = &self.buf[i + 1..];
+                return Some(value);
+            }
+        }
+        None
+    }
+
+    /// The type of the next field, without consuming it.
+    fn peek_type(&self) -> Option<u64> {
+        MacReader { buf: self.buf }.varint()
+    }
+
+    /// Consumes an EOS.
+    fn eos(&mut self) -> Option<()> {
+        (self.varint()? == MAC_EOS).then_some(())
+    }
+
+    /// Consumes a field of type `want` and returns its content.
+    fn field(&mut self, want: u64) -> Option<&'a [u8]> {
+        if self.varint()? != want {
+            return None;
+        }
+        let len = usize::try_from(self.varint()?).ok()?;
+        if len > self.buf.len() {
+            return None;
+        }
+        let (content, rest) = self.buf.split_at(len);
+        self.buf = rest;
+        Some(content)
+    }
+
+    /// Consumes a field of type `want` if it comes next.
+    fn optional(&mut self, want: u64) -> Option<Option<&'a [u8]>> {
+        if self.peek_type()? == want { self.field(want).map(Some) } else { Some(None) }
+    }
+}
+
+/// The libmacaroons v2 binary grammar, with a 32-byte signature ending the data.
+pub fn macaroon_v2_valid(bytes: &[u8]) -> bool {
+    let parse = || -> Option<()> {
+        let (&version, rest) = bytes.split_first()?;
+        if version != 2 {
+            return None;
+        }
+        let mut r = MacReader { buf: rest };
+        r.optional(MAC_LOCATION)?;
+        r.field(MAC_IDENTIFIER)?;
+        r.eos()?;
+        while r.peek_type()? != MAC_EOS {
+            r.optional(MAC_LOCATION)?;
+            r.field(MAC_IDENTIFIER)?;
+            r.optional(MAC_VID)?;
+            r.eos()?;
+        }
+        r.eos()?;
+        let signature = r.field(MAC_SIGNATURE)?;
+        (signature.len() == 32 && r.buf.is_empty()).then_some(())
+    };
+    parse().is_some()
 }
 
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -71,6 +183,85 @@ pub fn crc32_base62_valid(token: &[u8]) -> bool {
         crc /= 62;
     }
     crc == 0 && enc == check
+}
+
+/// A number written in lower-case base36 (`0-9a-z`), as GitLab writes the fields of a routable
+/// token's suffix.
+fn base36(digits: &[u8]) -> Option<u64> {
+    digits.iter().try_fold(0u64, |acc, &d| {
+        let v = match d {
+            b'0'..=b'9' => d - b'0',
+            b'a'..=b'z' => d - b'a' + 10,
+            _ => return None,
+        };
+        acc.checked_mul(36)?.checked_add(u64::from(v))
+    })
+}
+
+/// A GitLab routable token, as GitLab's Cells "Routable Tokens" design document specifies it:
+///
+/// ```text
+/// <prefix><base64-payload>.<token-version>.<base64-payload-length><crc32>
+/// ```
+///
+/// - `<token-version>`: 2 base36 characters (an earlier revision of the document had no version;
+///   that form, `<prefix><base64-payload>.<base64-payload-length><crc32>`, is accepted too);
+/// - `<base64-payload-length>`: 2 base36 characters, 27..=300;
+/// - `<crc32>`: 7 base36 characters (zero-padded), the CRC32 of everything before them, prefix
+///   included;
+/// - `<base64-payload>`: base64url of `<random-bytes><routing-payload><routing-payload-length>`,
+///   at least 16 random bytes, a one-byte length (3..=159) and a routing payload of 1 to 10
+///   lines `<key>:<base36 value>` (`c:` cell, `o:` organization, `g:`, `p:`, `u:`, `t:` …).
+///
+/// `None` when the token does not end in the routable suffix (a classic random token, which
+/// carries no checksum); otherwise whether checksum and payload are valid.
+pub fn gitlab_routable(token: &[u8]) -> Option<bool> {
+    let n = token.len();
+    if n < 10 || token[n - 10] != b'.' {
+        return None;
+    }
+    let crc = base36(&token[n - 7..])?;
+    let payload_len = base36(&token[n - 9..n - 7])?;
+    let mut b64_end = n - 10;
+    if b64_end >= 3 && token[b64_end - 3] == b'.' && base36(&token[b64_end - 2..b64_end]).is_some() {
+        b64_end -= 3;
+    }
+    if u64::from(crc32fast::hash(&token[..n - 7])) != crc {
+        return Some(false);
+    }
+    let Ok(payload_len) = usize::try_from(payload_len) else { return Some(false) };
+    if !(27..=300).contains(&payload_len) || payload_len > b64_end {
+        return Some(false);
+    }
+    let prefix = &token[..b64_end - payload_len];
+    if !(prefix.is_empty() || prefix.ends_with(b"-")) {
+        return Some(false);
+    }
+    let Ok(payload) = B64URL.decode(&token[b64_end - payload_len..b64_end]) else { return Some(false) };
+    Some(routing_payload_valid(&payload))
+}
+
+/// `<random-bytes><routing-payload><routing-payload-length>` of a routable token.
+fn routing_payload_valid(payload: &[u8]) -> bool {
+    let Some((&len, rest)) = payload.split_last() else { return false };
+    let len = usize::from(len);
+    if !(3..=159).contains(&len) || rest.len() < 16 + len {
+        return false;
+    }
+    let routing = &rest[rest.len() - len..];
+    let lines = routing.split(|&b| b == b'\n');
+    let mut count = 0;
+    for line in lines {
+        count += 1;
+        let ok = line.len() >= 3
+            && line[0].is_ascii_lowercase()
+            && line[1] == b':'
+            && line[2..].iter().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase());
+        if !ok {
+            return false;
+        }
+    }
+    (1..=10).contains(&count)
 }
 
 /// A random-looking generic value long enough to be reported at medium confidence (shorter
@@ -208,6 +399,147 @@ mod tests {
         assert!(!crc32_base62_valid(&bad));
         assert!(!crc32_base62_valid(b"ghp_short"));
         assert_eq!(judge(CheckKind::Crc32Base62, &bad, 0..bad.len()), Outcome::Keep(Some(Confidence::Low)));
+    }
+
+    /// Appends a v2 field: varint type, varint length, content.
+    fn mac_field(out: &mut Vec<u8>, kind: u8, content: &[u8]) {
+        out.push(kind);
+        let mut n = content.len();
+        while n >= 0x80 {
+            out.push((n as u8 & 0x7f) | 0x80);
+            n >>= 7;
+        }
+        out.push(n as u8);
+        out.extend_from_slice(content);
+    }
+
+    /// A v2 macaroon for pypi.org with the given caveats and signature length.
+    fn macaroon(caveats: &[&[u8]], sig_len: usize) -> Vec<u8> {
+        let mut m = vec![2];
+        mac_field(&mut m, 1, b"pypi.org");
+        mac_field(&mut m, 2, b"0d3c2b1a-5e4f-4a6b-9c8d-7e6f5a4b3c2d");
+        m.push(0);
+        for c in caveats {
+            mac_field(&mut m, 2, c);
+            m.push(0);
+        }
+        m.push(0);
+        let sig: Vec<u8> = (0..sig_len).map(|i| (i as u8).wrapping_mul(37).wrapping_add(11)).collect();
+        mac_field(&mut m, 6, &sig);
+        m
+    }
+
+    fn pypi(bytes: &[u8]) -> String {
+        format!("pypi-{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    #[test]
+    fn pypi_macaroons() {
+        let long_caveat = format!(r#"{{"version":1,"permissions":{{"projects":["{}"]}}}}"#, "p".repeat(200));
+        let caveats: [&[u8]; 2] = [br#"{"version":1,"permissions":"user"}"#, long_caveat.as_bytes()];
+        let good = macaroon(&caveats, 32);
+        let token = pypi(&good);
+        assert!(token.starts_with("pypi-AgEIcHlwaS5vcmc"), "{token}");
+        assert!(pypi_macaroon_valid(token.as_bytes()));
+        assert_eq!(
+            judge(CheckKind::PypiMacaroon, token.as_bytes(), 0..token.len()),
+            Outcome::Keep(Some(Confidence::High))
+        );
+        assert!(pypi_macaroon_valid(pypi(&macaroon(&[], 32)).as_bytes()), "no caveats");
+
+        // a third-party caveat: location, identifier and verification id
+        let mut third = macaroon(&[], 32);
+        let sig_at = third.len() - 34;
+        let mut cav = Vec::new();
+        mac_field(&mut cav, 1, b"https://auth.example");
+        mac_field(&mut cav, 2, b"caveat-id");
+        mac_field(&mut cav, 4, &[7; 48]);
+        cav.push(0);
+        third.splice(sig_at - 1..sig_at - 1, cav);
+        assert!(macaroon_v2_valid(&third));
+
+        // truncated: the signature cut short, or a field cut in the middle
+        assert!(!macaroon_v2_valid(&good[..good.len() - 1]));
+        assert!(!macaroon_v2_valid(&good[..40]));
+        assert!(!pypi_macaroon_valid(pypi(&good[..good.len() - 3]).as_bytes()));
+        // version byte flipped
+        let mut v1 = good.clone();
+        v1[0] = 1;
+        assert!(!macaroon_v2_valid(&v1));
+        // signature of the wrong length
+        assert!(!macaroon_v2_valid(&macaroon(&caveats, 31)));
+        assert!(!macaroon_v2_valid(&macaroon(&caveats, 33)));
+        // trailing bytes after the signature
+        let mut trailing = good.clone();
+        trailing.push(0);
+        assert!(!macaroon_v2_valid(&trailing));
+        // no identifier
+        assert!(!macaroon_v2_valid(&[2, 1, 1, b'x', 0, 0, 6, 0]));
+        // not base64url, or not a pypi token at all
+        let bad = "pypi-AgEIcHlwaS5vcmc$$$$";
+        assert!(!pypi_macaroon_valid(bad.as_bytes()));
+        assert!(!pypi_macaroon_valid(b"AgEIcHlwaS5vcmc"));
+        assert_eq!(judge(CheckKind::PypiMacaroon, bad.as_bytes(), 0..bad.len()), Outcome::Keep(Some(Confidence::Low)));
+    }
+
+    /// A routable token built as GitLab's design document specifies.
+    fn routable(prefix: &str, routing: &str, versioned: bool) -> String {
+        let mut raw: Vec<u8> = (0..16u8).map(|i| i.wrapping_mul(97).wrapping_add(13)).collect();
+        raw.extend_from_slice(routing.as_bytes());
+        raw.push(routing.len() as u8);
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&raw);
+        let to36 = |mut v: u64, w: usize| {
+            let mut s = Vec::new();
+            while v > 0 {
+                s.push(BASE62[(v % 36) as usize].to_ascii_lowercase());
+                v /= 36;
+            }
+            while s.len() < w {
+                s.push(b'0');
+            }
+            s.reverse();
+            String::from_utf8(s).unwrap()
+        };
+        let version = if versioned { ".01" } else { "" };
+        let head = format!("{prefix}{b64}{version}.{}", to36(b64.len() as u64, 2));
+        let crc = to36(u64::from(crc32fast::hash(head.as_bytes())), 7);
+        format!("{head}{crc}")
+    }
+
+    #[test]
+    fn gitlab_routable_tokens() {
+        // the minimum-length example of GitLab's design document (no prefix, routing "o:1")
+        assert_eq!(gitlab_routable(b"EL25d_AKXDUtqLnIQHEpkG86MQM.01.0r1ajj2i3"), Some(true));
+
+        let pat = routable("glpat-", "c:1\no:2s\nu:9ix", true);
+        assert_eq!(gitlab_routable(pat.as_bytes()), Some(true), "{pat}");
+        assert_eq!(
+            judge(CheckKind::GitlabRoutable, pat.as_bytes(), 0..pat.len()),
+            Outcome::Keep(Some(Confidence::High))
+        );
+        let runner = routable("glrt-", "c:1\ng:3w\no:1\nt:2", true);
+        assert_eq!(gitlab_routable(runner.as_bytes()), Some(true), "{runner}");
+        let unversioned = routable("gldt-", "o:1\np:7b", false);
+        assert_eq!(gitlab_routable(unversioned.as_bytes()), Some(true), "{unversioned}");
+
+        // one character changed: the CRC no longer matches
+        let mut bad = pat.clone().into_bytes();
+        bad[10] = if bad[10] == b'A' { b'B' } else { b'A' };
+        assert_eq!(gitlab_routable(&bad), Some(false));
+        assert_eq!(judge(CheckKind::GitlabRoutable, &bad, 0..bad.len()), Outcome::Keep(Some(Confidence::Low)));
+        // the checksum covers the prefix
+        let other_prefix = format!("glptt-{}", &pat["glpat-".len()..]);
+        assert_eq!(gitlab_routable(other_prefix.as_bytes()), Some(false));
+        // a routing payload that is not `key:base36` lines, with a correct CRC
+        assert_eq!(gitlab_routable(routable("glpat-", "o=1", true).as_bytes()), Some(false));
+        assert_eq!(gitlab_routable(routable("glpat-", "o:1\nu:X", true).as_bytes()), Some(false));
+        // classic random tokens have no checksum: the rule decides
+        // (built at run time so that keyhound's scan of its own source stays clean)
+        let classics = [format!("glpat-{}", "7rFxZiVv0Wy04PcuYRfB"), format!("glrt-{}", "t3_Qn8_ceAytDD4rNFAm9fn")];
+        for classic in classics.iter().map(String::as_str).chain(["gldt-a.b"]) {
+            assert_eq!(gitlab_routable(classic.as_bytes()), None, "{classic}");
+            assert_eq!(judge(CheckKind::GitlabRoutable, classic.as_bytes(), 0..classic.len()), Outcome::Keep(None));
+        }
     }
 
     #[test]

@@ -123,6 +123,35 @@ mod tests {
         assert!(errors.is_empty(), "{} rule problems:\n{}", errors.len(), msg.join("\n"));
     }
 
+    /// Examples of rules whose check verifies a structure or checksum are built to pass it: none
+    /// of them may come out at low confidence (which a default scan would not report).
+    #[test]
+    fn structured_examples_pass_their_checks() {
+        use crate::rules::{CheckKind, Confidence};
+        let sources = builtin_sources().unwrap();
+        let mut checked = 0;
+        for src in &sources {
+            for syn in &src.rules {
+                if !matches!(syn.check, Some(CheckKind::PypiMacaroon | CheckKind::GitlabRoutable)) {
+                    continue;
+                }
+                let rule = compile_rule(syn.clone(), &src.file, false).unwrap();
+                let det = Detector::new(RuleSet::new(vec![rule])).unwrap();
+                let mut m = det.matcher();
+                for ex in &syn.examples {
+                    let text = unmark(&ex.text);
+                    let found = m.scan(text.as_bytes());
+                    assert!(!found.is_empty(), "{}: {}", syn.id, ex.text);
+                    for f in found {
+                        assert_ne!(f.confidence, Confidence::Low, "{}: {}", syn.id, ex.text);
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 20, "only {checked} examples checked");
+    }
+
     #[test]
     fn builtin_rule_count() {
         let n: usize = builtin_sources().unwrap().iter().map(|s| s.rules.len()).sum();

@@ -158,4 +158,11 @@ pub enum CheckKind {
     /// `prefix_` + 30 characters + a 6-character base62 CRC32 of those 30 (GitHub, npm):
     /// a valid checksum makes the match high confidence, an invalid one low.
     Crc32Base62,
+    /// `pypi-` + base64url of a macaroon in the libmacaroons v2 binary format (PyPI API
+    /// tokens): a well-formed macaroon makes the match high confidence, anything else low.
+    PypiMacaroon,
+    /// A GitLab routable token (`<prefix><base64-payload>.<version>.<payload-length><crc32>`):
+    /// the CRC32 and the payload are verified (valid: high confidence, invalid: low); a token
+    /// without the routable suffix (the classic random form) keeps the rule's confidence.
+    GitlabRoutable,
 }
