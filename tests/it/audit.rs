@@ -7,7 +7,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::common::{Fake, Tree, builtin_rule_count, repo as source_root};
+use crate::common::{ALNUM, Fake, Tree, builtin_rule_count, repo as source_root};
 use crate::git::{commit_all, git, git_as, repo};
 
 /// The audited repository and what the test knows about it.
@@ -19,6 +19,8 @@ struct Known {
     kept: String,
     /// Generic key with `keyhound:allow` on its line.
     allowed: String,
+    /// In the remote URL, which reports must strip.
+    password: String,
     commits: [String; 3],
 }
 
@@ -45,8 +47,9 @@ fn known_history() -> Known {
     let c2 = commit_as(&t, BOB, "add app");
     std::fs::remove_file(t.path().join("config/openai.env")).unwrap();
     let c3 = commit_as(&t, BOB, "remove the key");
-    git(t.path(), &["remote", "add", "origin", "https://deploy:<password>@git.example.com/acme/app.git"]);
-    Known { t, removed, kept, allowed, commits: [c1, c2, c3] }
+    let password = fk.chars(16, ALNUM);
+    git(t.path(), &["remote", "add", "origin", &format!("https://deploy:{password}@git.example.com/acme/app.git")]);
+    Known { t, removed, kept, allowed, password, commits: [c1, c2, c3] }
 }
 
 fn read(p: &Path) -> String {
@@ -90,7 +93,7 @@ fn an_audit_reports_each_secret_with_its_history_and_redacts_everything() {
         for s in [&k.removed, &k.kept, &k.allowed] {
             assert!(!text.contains(s.as_str()), "audit.{name} holds a raw secret");
         }
-        assert!(!text.contains("<password>"), "audit.{name} holds the remote's credentials");
+        assert!(!text.contains(&k.password), "audit.{name} holds the remote's credentials");
     }
     let j: Value = serde_json::from_str(&json).unwrap();
     validate(&j);
@@ -229,6 +232,8 @@ fn a_clean_repository_passes_and_a_bare_one_has_no_working_tree() {
     let r = t.run(&["audit", ".", "--report", "x.pdf"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("unknown report extension"), "{}", r.stderr);
+    let help = t.run(&["audit", "--help"]);
+    assert!(help.stdout.contains("keyhound audit . --report evidence/"), "{}", help.stdout);
     let plain = Tree::new();
     let r = plain.run(&["audit", ".", "--report", "x.json"]);
     assert_eq!(r.code, 2);
