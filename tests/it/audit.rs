@@ -160,6 +160,7 @@ fn an_audit_reports_each_secret_with_its_history_and_redacts_everything() {
     let allowed = entry(&j, "suppressed", "tests/fixture.py");
     assert_eq!(allowed["suppression"], serde_json::json!(["inline `keyhound:allow` comment"]));
     assert_eq!(allowed["first_commit"]["id"], c2.as_str());
+    assert!(allowed["action"].as_str().unwrap().starts_with("None if the suppression is right."));
 
     assert_eq!(
         j["summary"]["by_severity"][0],
@@ -193,6 +194,13 @@ fn an_audit_reports_each_secret_with_its_history_and_redacts_everything() {
     assert!(md.contains(&row1), "missing row {row1}\n{md}");
     assert!(md.contains("| 2 | medium | Generic | generic-api-key | "), "{md}");
     assert!(md.contains("src/app&lt;b&gt;x&lt;/b&gt;.py"), "paths are escaped: {md}");
+    assert!(
+        md.contains(&format!(
+            "- Last commit present: `{}` Bob Builder (2026-03-01T12:00:00+00:00) (in 2 commits)",
+            &c2[..12]
+        )),
+        "{md}"
+    );
     assert!(md.contains("inline \\`keyhound:allow\\` comment"), "{md}");
 
     // --show-secrets: the values are there

@@ -10,7 +10,7 @@ use crate::policy::Suppression;
 use crate::report::Context;
 use crate::report::audit::model::*;
 use crate::rules::{Confidence, Severity};
-use crate::source::SkipReason;
+use crate::source::{CommitInfo, SkipReason};
 use crate::stats::ScanStats;
 
 /// Settings of the audit that the report states and the scan results do not carry.
@@ -89,6 +89,8 @@ struct Group<'a> {
     in_head: bool,
     in_working_tree: bool,
     committed: bool,
+    /// The commit of the first history location (the span's fallback).
+    introduced: Option<&'a CommitInfo>,
     confidence: Option<Confidence>,
     locations: Vec<LocationEntry>,
 }
@@ -115,6 +117,9 @@ pub fn build(run: &AuditRun, ctx: &Context<'_>, opts: Options) -> AuditReport {
             g.in_head |= f.present_at_head == Some(true);
             g.in_working_tree |= *source == LocationSource::WorkingTree;
             g.committed |= *source == LocationSource::History;
+            if g.introduced.is_none() {
+                g.introduced = f.commit.as_deref();
+            }
             g.confidence = g.confidence.max(Some(f.confidence));
             g.locations.push(LocationEntry {
                 source: *source,
@@ -142,12 +147,21 @@ pub fn build(run: &AuditRun, ctx: &Context<'_>, opts: Options) -> AuditReport {
             severity: f.severity,
             confidence: g.confidence.unwrap_or(f.confidence),
             secret: ctx.secret(&f.secret),
-            first_commit: span.map(|s| s.first.as_ref().clone()),
+            // without a span (a path the tree lookup cannot resolve), the commit that
+            // introduced its first location is still known
+            first_commit: span.map_or_else(|| g.introduced.cloned(), |s| Some(s.first.as_ref().clone())),
             last_commit: span.map(|s| s.last.as_ref().clone()),
             commits_present: span.map_or(0, |s| s.commits),
             in_head: g.in_head,
             in_working_tree: g.in_working_tree,
-            action: action(&rule.syntax.revoke, g.committed, g.in_head, g.in_working_tree),
+            action: {
+                let a = action(&rule.syntax.revoke, g.committed, g.in_head, g.in_working_tree);
+                if g.kept > 0 {
+                    a
+                } else {
+                    format!("None if the suppression is right. If it is a real credential: {a}")
+                }
+            },
             revoke: rule.syntax.revoke.trim().to_string(),
             references: rule.syntax.references.clone(),
             locations: g.locations,

@@ -60,7 +60,7 @@ code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, mono
   tr, .secret, .verdict { break-inside: avoid; page-break-inside: avoid; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }
   a { color: inherit; text-decoration: none; }
-  a[href]::after { content: " <" attr(href) ">"; font-size: 85%; }
+  a[href^="http"]::after { content: " <" attr(href) ">"; font-size: 85%; }
   thead { display: table-header-group; }
 }
 "#;
@@ -126,9 +126,9 @@ fn entry(out: &mut dyn Write, n: usize, e: &SecretEntry, suppressed: bool) -> io
     writeln!(out, "<dt>First commit</dt><dd class=\"first-commit\">{}</dd>", commit(e.first_commit.as_ref()))?;
     writeln!(
         out,
-        "<dt>Last commit present</dt><dd class=\"last-commit\">{} ({} commits)</dd>",
+        "<dt>Last commit present</dt><dd class=\"last-commit\">{} (in {})</dd>",
         commit(e.last_commit.as_ref()),
-        e.commits_present
+        super::plural(e.commits_present, "commit")
     )?;
     writeln!(out, "<dt>Still in HEAD</dt><dd class=\"in-head\">{}</dd>", yes_no(e.in_head))?;
     writeln!(out, "<dt>In the working tree</dt><dd>{}</dd>", yes_no(e.in_working_tree))?;

@@ -64,7 +64,12 @@ fn entry(out: &mut dyn Write, n: usize, e: &SecretEntry) -> io::Result<()> {
     writeln!(out, "- Rule: {} (confidence {})", escape(&e.rule), e.confidence)?;
     writeln!(out, "- Secret: {}", escape(&e.secret))?;
     writeln!(out, "- First commit: {}", commit(e.first_commit.as_ref()))?;
-    writeln!(out, "- Last commit present: {} ({} commits)", commit(e.last_commit.as_ref()), e.commits_present)?;
+    writeln!(
+        out,
+        "- Last commit present: {} (in {})",
+        commit(e.last_commit.as_ref()),
+        super::plural(e.commits_present, "commit")
+    )?;
     writeln!(out, "- Still in HEAD: {}; in the working tree: {}", yes_no(e.in_head), yes_no(e.in_working_tree))?;
     if !e.suppression.is_empty() {
         let reasons: Vec<String> = e.suppression.iter().map(|r| escape(r)).collect();

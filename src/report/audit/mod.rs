@@ -113,6 +113,11 @@ pub(crate) fn repo_name(path: &str) -> &str {
     if name.is_empty() { path } else { name }
 }
 
+/// `1 commit`, `2 commits`.
+pub(crate) fn plural(n: u64, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
 /// The first 12 characters of a commit or blob id.
 pub(crate) fn short(id: &str) -> &str {
     id.get(..12).unwrap_or(id)
