@@ -11,10 +11,12 @@
 //! - [`report`]: text, JSON, JSONL and SARIF writers.
 //!
 //! [`rules`] holds the rule data and its loader, [`scan`] drives the flow on all cores,
-//! [`stats`] counts everything, and [`cli`] only parses arguments and wires these together.
+//! [`audit`] runs the history and working-tree scans of `keyhound audit`, [`stats`] counts
+//! everything, and [`cli`] only parses arguments and wires these together.
 
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod finding;

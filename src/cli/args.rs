@@ -19,6 +19,7 @@ Examples:
   cat deploy.yaml | keyhound scan -     scan standard input
   keyhound rules list                   show the built-in rules
   keyhound rules check my-rules.toml    test your own rule file
+  keyhound audit . --report evidence/   an auditor's report of the whole history
 
 Exit codes: 0 no leaks, 1 leaks found (see --exit-code), 2 usage, configuration or I/O error.";
 
@@ -45,6 +46,59 @@ pub enum Command {
     /// Record the current findings as a baseline, so a CI gate reports only new ones.
     #[command(subcommand)]
     Baseline(BaselineCommand),
+    /// Audit a repository: scan its whole history and its working tree and write an evidence
+    /// report (HTML, Markdown, JSON) of every distinct secret, where and since when it leaked,
+    /// and what to do.
+    #[command(after_help = AUDIT_EXAMPLES)]
+    Audit(AuditArgs),
+}
+
+const AUDIT_EXAMPLES: &str = "\
+Examples:
+  keyhound audit . --report evidence/         writes evidence/audit.html, audit.md, audit.json
+  keyhound audit /srv/mirrors/app.git --report app-audit.html   one form, by extension
+  keyhound audit . --report audit.json --min-confidence high
+
+The report states the scope (repository, remote, HEAD, refs, commits, unique blobs and bytes,
+files skipped and why, rule set and its hash, keyhound version, start time and duration), the
+result, summary tables by severity and provider, and the inventory of distinct secrets by
+fingerprint: first commit that introduced it, last commit where it was present, whether it is
+still in HEAD, every location, and how to revoke and rotate it. Suppressed secrets are listed
+with their reason. Secret values are redacted unless --show-secrets.
+
+Exit codes: 0 pass (nothing unsuppressed found), 1 fail (see --exit-code), 2 error.";
+
+/// `keyhound audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The repository (bare or with a work tree).
+    #[arg(value_name = "REPO", default_value = ".")]
+    pub repo: PathBuf,
+    /// Where to write the report: a directory gets audit.html, audit.md and audit.json; a file
+    /// ending in .html, .md or .json gets that form.
+    #[arg(long, value_name = "DIR|FILE")]
+    pub report: PathBuf,
+    /// Rule sources.
+    #[command(flatten)]
+    pub rule_args: RuleArgs,
+    /// Report only findings at or above this confidence; lower ones are listed as suppressed.
+    #[arg(long, value_enum, default_value_t = MinConfidence::Medium, value_name = "LEVEL")]
+    pub min_confidence: MinConfidence,
+    /// Skip blobs and files larger than SIZE (bytes, or with K/M/G: 512K, 25M) [default: 25M]
+    #[arg(long, value_name = "SIZE")]
+    pub max_file_size: Option<String>,
+    /// Print raw secret values in the report (they are redacted by default).
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// Exit code when the audit fails (unsuppressed secrets found).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub exit_code: u8,
+    /// No progress, no summary on stderr, no warnings.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Worker threads [default: all cores].
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 /// `keyhound baseline …`.

@@ -17,7 +17,7 @@ use crate::report::{self, Context, Format, jsonl};
 use crate::rules::check::{Strictness, check_sources};
 use crate::rules::load;
 use crate::scan::{self, Hooks};
-use args::{BaselineCommand, Cli, ColorChoice, Command, ListFormat, RulesCommand, ScanArgs};
+use args::{AuditArgs, BaselineCommand, Cli, ColorChoice, Command, ListFormat, RulesCommand, ScanArgs};
 
 /// Exit status of a successful run (errors exit 2, see `main`).
 pub type Status = u8;
@@ -37,6 +37,7 @@ pub fn run() -> Result<Status> {
         }
         Command::Rules(RulesCommand::Check { paths }) => cmd_rules_check(&paths),
         Command::Baseline(BaselineCommand::Create(a)) => cmd_baseline_create(&a),
+        Command::Audit(a) => cmd_audit(&a),
         Command::InstallHook(a) => {
             match crate::hook::install(&a.repo, a.force, !a.no_chain)? {
                 crate::hook::Installed::New(p) => println!("installed keyhound's pre-commit hook: {}", p.display()),
@@ -98,6 +99,55 @@ fn cmd_baseline_create(a: &ScanArgs) -> Result<Status> {
         );
     }
     Ok(0)
+}
+
+fn cmd_audit(a: &AuditArgs) -> Result<Status> {
+    use crate::report::audit::{self, Options};
+    let targets = audit::targets(&a.report).map_err(|e| anyhow!(e))?;
+    let s = settings::audit_settings(a)?;
+    let warn = |msg: &str| {
+        if !a.quiet {
+            eprintln!("keyhound: warning: {msg}");
+        }
+    };
+    let progress = Progress::start(a.quiet);
+    let hooks = Hooks { warn: &warn, stream: None, progress: &progress };
+    let result = crate::audit::run(&s.audit, &s.detector, &hooks);
+    progress.finish();
+    let run = result?;
+    let ctx = Context {
+        show_secrets: a.show_secrets,
+        color: false,
+        rules: s.detector.rules(),
+        provenance: None,
+        automation_id: String::new(),
+    };
+    let opts = Options { min_confidence: a.min_confidence.into(), max_file_size: s.max_file_size };
+    let model = audit::build(&run, &ctx, opts);
+    for (path, format) in &targets {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create directory", dir.display()))?;
+        }
+        let file = File::create(path).with_context(|| format!("{}: cannot write report", path.display()))?;
+        let mut out = BufWriter::new(file);
+        audit::write(&mut out, *format, &model).with_context(|| format!("{}: cannot write report", path.display()))?;
+        out.flush().with_context(|| format!("{}: cannot write report", path.display()))?;
+    }
+    if !a.quiet {
+        let r = &model.result;
+        let written: Vec<String> = targets.iter().map(|(p, _)| p.display().to_string()).collect();
+        eprintln!(
+            "keyhound: audit {}: {} distinct secret(s) ({} still present), {} suppressed; {} commits, {} unique blobs; report: {}",
+            r.verdict.label(),
+            r.secrets,
+            r.still_present,
+            r.suppressed_secrets,
+            model.scope.commits,
+            model.scope.history.scanned,
+            written.join(", ")
+        );
+    }
+    Ok(if run.passed() { 0 } else { a.exit_code })
 }
 
 /// What to do when the pre-commit scan blocks a commit.

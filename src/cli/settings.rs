@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, anyhow};
 
-use crate::cli::args::{RuleArgs, ScanArgs};
+use crate::audit::AuditConfig;
+use crate::cli::args::{AuditArgs, ColorChoice, RuleArgs, ScanArgs};
 use crate::config::{self, Config};
 use crate::matcher::Detector;
 use crate::policy::Policy;
@@ -132,6 +133,47 @@ pub fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
         },
         detector,
     })
+}
+
+/// Everything `audit` needs, resolved.
+pub struct AuditSettings {
+    /// The history and working-tree scans.
+    pub audit: AuditConfig,
+    /// Rules and prefilter.
+    pub detector: Detector,
+    /// Size limit in bytes (the report states it).
+    pub max_file_size: u64,
+}
+
+/// Builds audit settings: the same rules, configuration, ignore file and policy as
+/// `keyhound scan --git REPO` with the audit's options.
+pub fn audit_settings(a: &AuditArgs) -> Result<AuditSettings> {
+    let as_scan = ScanArgs {
+        paths: vec![a.repo.clone()],
+        git: true,
+        refs: Vec::new(),
+        log_opts: Vec::new(),
+        since: None,
+        staged: false,
+        pre_push: false,
+        format: crate::report::Format::Json,
+        output: None,
+        rule_args: a.rule_args.clone(),
+        no_ignore: false,
+        follow: false,
+        max_file_size: a.max_file_size.clone(),
+        min_confidence: a.min_confidence,
+        baseline: None,
+        show_secrets: a.show_secrets,
+        exit_code: a.exit_code,
+        color: ColorChoice::Never,
+        quiet: a.quiet,
+        threads: a.threads,
+    };
+    let s = scan_settings(&as_scan)?;
+    let max_file_size = s.scan.walk.max_file_size;
+    let audit = AuditConfig::new(&a.repo, s.scan.walk, s.scan.policy)?;
+    Ok(AuditSettings { audit, detector: s.detector, max_file_size })
 }
 
 /// Reads git's pre-push lines (`<local ref> <local sha> <remote ref> <remote sha>`) from

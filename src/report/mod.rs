@@ -5,6 +5,7 @@
 //!
 //! [`ScanOutcome`]: crate::scan::ScanOutcome
 
+pub mod audit;
 pub mod csv;
 pub mod github;
 pub mod gitlab;

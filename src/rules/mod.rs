@@ -178,4 +178,18 @@ impl RuleSet {
     pub fn position(&self, id: &str) -> Option<usize> {
         self.rules.iter().position(|r| r.id == id)
     }
+
+    /// SHA-256 (hex) of the effective rules as written, ordered by id: two scans with the same
+    /// digest used the same rules, whatever files they were loaded from.
+    pub fn digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut sorted: Vec<&RuleSyntax> = self.rules.iter().map(|r| &r.syntax).collect();
+        sorted.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut h = Sha256::new();
+        for r in sorted {
+            h.update(serde_json::to_vec(r).unwrap_or_default());
+            h.update(b"\n");
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
 }

@@ -5,6 +5,7 @@
 
 pub mod fs;
 pub mod git_history;
+pub mod presence;
 pub mod provenance;
 pub mod staged;
 pub mod stdin;
@@ -74,6 +75,20 @@ pub struct CommitInfo {
     pub date: String,
     /// First line of the message.
     pub summary: String,
+}
+
+impl CommitInfo {
+    /// What reports say about a git commit (author name, email and date, first line).
+    pub fn from_commit(c: &git2::Commit<'_>) -> Self {
+        let a = c.author();
+        CommitInfo {
+            id: c.id().to_string(),
+            author: String::from_utf8_lossy(a.name_bytes()).into_owned(),
+            email: String::from_utf8_lossy(a.email_bytes()).into_owned(),
+            date: git_history::rfc3339(a.when().seconds(), a.when().offset_minutes()),
+            summary: c.summary_bytes().map(|s| String::from_utf8_lossy(s).into_owned()).unwrap_or_default(),
+        }
+    }
 }
 
 /// Bytes to scan, with their origin.

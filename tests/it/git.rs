@@ -7,11 +7,11 @@ use std::process::Command;
 use crate::common::{Fake, Tree, program, summary};
 
 /// Runs git in `dir` with a fixed identity and dates; returns trimmed stdout.
-fn git(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
     git_as(dir, "Alice Author", "alice@example.org", args)
 }
 
-fn git_as(dir: &Path, name: &str, email: &str, args: &[&str]) -> String {
+pub(crate) fn git_as(dir: &Path, name: &str, email: &str, args: &[&str]) -> String {
     let out = Command::new("git")
         .args(args)
         .current_dir(dir)
@@ -29,14 +29,14 @@ fn git_as(dir: &Path, name: &str, email: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
-fn repo() -> Tree {
+pub(crate) fn repo() -> Tree {
     let t = Tree::new();
     git(t.path(), &["init", "-q", "-b", "main"]);
     git(t.path(), &["config", "commit.gpgsign", "false"]);
     t
 }
 
-fn commit_all(t: &Tree, msg: &str) -> String {
+pub(crate) fn commit_all(t: &Tree, msg: &str) -> String {
     git(t.path(), &["add", "-A"]);
     git(t.path(), &["commit", "-q", "--allow-empty", "-m", msg]);
     git(t.path(), &["rev-parse", "HEAD"])

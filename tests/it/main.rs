@@ -2,6 +2,7 @@
 //! and temporary trees and asserts exact findings, statistics and exit codes.
 
 mod action;
+mod audit;
 mod ci;
 mod common;
 mod fixture_tree;

@@ -1,0 +1,241 @@
+//! From an [`AuditRun`] to the [`AuditReport`] model: findings grouped into distinct secrets
+//! by fingerprint, each with its history span, every location and the action required; the
+//! verdict; the summary tables; the scope.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::audit::AuditRun;
+use crate::finding::Finding;
+use crate::policy::Suppression;
+use crate::report::Context;
+use crate::report::audit::model::*;
+use crate::rules::{Confidence, Severity};
+use crate::source::{CommitInfo, SkipReason};
+use crate::stats::ScanStats;
+
+/// Settings of the audit that the report states and the scan results do not carry.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// `--min-confidence`.
+    pub min_confidence: Confidence,
+    /// `--max-file-size` in bytes.
+    pub max_file_size: u64,
+}
+
+/// Why a finding is suppressed, in words.
+pub fn describe_suppression(s: &Suppression) -> String {
+    match s {
+        Suppression::BelowMinConfidence(c) => format!("confidence {c} is below --min-confidence"),
+        Suppression::Inline => "inline `keyhound:allow` comment".to_string(),
+        Suppression::IgnoreFile => "fingerprint listed in .keyhoundignore".to_string(),
+        Suppression::PathAllowlist(g) => format!("path allowlist `{g}`"),
+        Suppression::Baseline => "recorded in the baseline (--baseline)".to_string(),
+    }
+}
+
+/// What a skip reason means.
+fn why(reason: SkipReason) -> &'static str {
+    match reason {
+        SkipReason::Binary => "binary (a NUL byte in the first 8 KiB)",
+        SkipReason::TooLarge => "larger than the size limit",
+        SkipReason::Unreadable => "could not be read",
+        SkipReason::Symlink => "symbolic link (not followed)",
+        SkipReason::SpecialFile => "FIFO, socket or device file",
+        SkipReason::WalkError => "the directory walk failed on the entry",
+        SkipReason::Submodule => "git submodule entry (its own repository is not scanned)",
+        SkipReason::GitObjectError => "missing or corrupt git object",
+    }
+}
+
+fn coverage(stats: &ScanStats) -> Coverage {
+    Coverage {
+        scanned: stats.files_scanned,
+        bytes: stats.bytes_scanned,
+        skipped: stats
+            .skipped
+            .iter()
+            .map(|(r, c)| Skipped {
+                reason: r.as_str().to_string(),
+                why: why(*r).to_string(),
+                files: c.files,
+                bytes: c.bytes,
+            })
+            .collect(),
+    }
+}
+
+/// What to do about a secret, from the rule's revoke guidance and where the secret still is.
+fn action(revoke: &str, committed: bool, in_head: bool, in_working_tree: bool) -> String {
+    let revoke = revoke.trim();
+    let first = format!("Revoke and rotate it now: {revoke}");
+    let then = if !committed {
+        "It was never committed: after rotating, remove it from the file and load the new value from a secret \
+         store or the environment before anything is committed."
+    } else if in_head || in_working_tree {
+        "Rotate before removing: the value is in the git history, so deleting it from the code does not \
+         un-leak it. Then remove it from the code and load the new value from a secret store or the environment."
+    } else {
+        "It is no longer in HEAD, but it stays readable in the history and in every clone: rotation is \
+         required; rewriting history does not make the old value safe."
+    };
+    format!("{first} {then}")
+}
+
+#[derive(Default)]
+struct Group<'a> {
+    first: Option<&'a Finding>,
+    kept: u64,
+    reasons: BTreeSet<String>,
+    in_head: bool,
+    in_working_tree: bool,
+    committed: bool,
+    /// The commit of the first history location (the span's fallback).
+    introduced: Option<&'a CommitInfo>,
+    confidence: Option<Confidence>,
+    locations: Vec<LocationEntry>,
+}
+
+/// Builds the report model.
+pub fn build(run: &AuditRun, ctx: &Context<'_>, opts: Options) -> AuditReport {
+    let mut groups: BTreeMap<String, Group<'_>> = BTreeMap::new();
+    let mut scans = vec![(LocationSource::History, &run.history)];
+    if let Some(w) = &run.working_tree {
+        scans.push((LocationSource::WorkingTree, w));
+    }
+    for (source, outcome) in &scans {
+        let kept = outcome.findings.iter().map(|f| (f, None));
+        let suppressed = outcome.suppressed.iter().map(|s| (&s.finding, Some(&s.reason)));
+        for (f, reason) in kept.chain(suppressed) {
+            let g = groups.entry(f.fingerprint.to_string()).or_default();
+            g.first.get_or_insert(f);
+            match reason {
+                Some(r) => {
+                    g.reasons.insert(describe_suppression(r));
+                }
+                None => g.kept += 1,
+            }
+            g.in_head |= f.present_at_head == Some(true);
+            g.in_working_tree |= *source == LocationSource::WorkingTree;
+            g.committed |= *source == LocationSource::History;
+            if g.introduced.is_none() {
+                g.introduced = f.commit.as_deref();
+            }
+            g.confidence = g.confidence.max(Some(f.confidence));
+            g.locations.push(LocationEntry {
+                source: *source,
+                path: f.path.clone(),
+                line: f.location.line,
+                column: f.location.column,
+                commit: f.commit.as_ref().map(|c| c.id.clone()),
+                blob: f.blob.clone(),
+                snippet: ctx.snippet(f),
+                suppressed: reason.map(describe_suppression),
+            });
+        }
+    }
+    let mut inventory = Vec::new();
+    let mut suppressed = Vec::new();
+    for (fp, g) in groups {
+        let Some(f) = g.first else { continue };
+        let rule = ctx.rules.get(f.rule_index);
+        let span = run.presence.spans.get(&fp);
+        let entry = SecretEntry {
+            fingerprint: fp,
+            rule: f.rule_id.clone(),
+            rule_name: f.rule_name.clone(),
+            provider: f.provider.clone(),
+            severity: f.severity,
+            confidence: g.confidence.unwrap_or(f.confidence),
+            secret: ctx.secret(&f.secret),
+            // without a span (a path the tree lookup cannot resolve), the commit that
+            // introduced its first location is still known
+            first_commit: span.map_or_else(|| g.introduced.cloned(), |s| Some(s.first.as_ref().clone())),
+            last_commit: span.map(|s| s.last.as_ref().clone()),
+            commits_present: span.map_or(0, |s| s.commits),
+            in_head: g.in_head,
+            in_working_tree: g.in_working_tree,
+            action: {
+                let a = action(&rule.syntax.revoke, g.committed, g.in_head, g.in_working_tree);
+                if g.kept > 0 {
+                    a
+                } else {
+                    format!("None if the suppression is right. If it is a real credential: {a}")
+                }
+            },
+            revoke: rule.syntax.revoke.trim().to_string(),
+            references: rule.syntax.references.clone(),
+            locations: g.locations,
+            suppression: if g.kept > 0 { Vec::new() } else { g.reasons.into_iter().collect() },
+        };
+        if g.kept > 0 { inventory.push(entry) } else { suppressed.push(entry) }
+    }
+    let order = |e: &SecretEntry| {
+        (std::cmp::Reverse(e.severity), !(e.in_head || e.in_working_tree), e.provider.clone(), e.rule.clone())
+    };
+    inventory.sort_by_key(order);
+    suppressed.sort_by_key(order);
+    let findings = run.history.findings.len() + run.working_tree.as_ref().map_or(0, |w| w.findings.len());
+    let suppressed_findings =
+        run.history.suppressed.len() + run.working_tree.as_ref().map_or(0, |w| w.suppressed.len());
+    let present = |e: &&SecretEntry| e.in_head || e.in_working_tree;
+    let result = Verdict {
+        verdict: if inventory.is_empty() { Outcome::Pass } else { Outcome::Fail },
+        secrets: inventory.len(),
+        still_present: inventory.iter().filter(present).count(),
+        findings: findings as u64,
+        suppressed_secrets: suppressed.len(),
+        suppressed_findings: suppressed_findings as u64,
+    };
+    let by_severity = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low]
+        .into_iter()
+        .map(|s| {
+            let of: Vec<&SecretEntry> = inventory.iter().filter(|e| e.severity == s).collect();
+            SeverityRow { severity: s, secrets: of.len(), still_present: of.iter().filter(|e| present(e)).count() }
+        })
+        .collect();
+    let mut providers: BTreeMap<&str, ProviderRow> = BTreeMap::new();
+    for e in &inventory {
+        let row = providers.entry(e.provider.as_str()).or_insert_with(|| ProviderRow {
+            provider: e.provider.clone(),
+            secrets: 0,
+            still_present: 0,
+            highest_severity: e.severity,
+        });
+        row.secrets += 1;
+        row.still_present += usize::from(e.in_head || e.in_working_tree);
+        row.highest_severity = row.highest_severity.max(e.severity);
+    }
+    let mut by_provider: Vec<ProviderRow> = providers.into_values().collect();
+    by_provider.sort_by_key(|r| (std::cmp::Reverse(r.secrets), std::cmp::Reverse(r.highest_severity)));
+    let p = &run.presence;
+    let scope = Scope {
+        repository: run.repo.canonicalize().unwrap_or_else(|_| run.repo.clone()).display().to_string(),
+        remote_url: run.provenance.as_ref().and_then(|p| p.repository_uri.clone()),
+        head: run.provenance.as_ref().map(|p| p.revision.clone()),
+        branch: run.provenance.as_ref().and_then(|p| p.branch.clone()),
+        refs: p.refs.clone(),
+        commit_range: match (&p.first, &p.last) {
+            (Some(a), Some(b)) => Some(CommitRange { first: a.as_ref().clone(), last: b.as_ref().clone() }),
+            _ => None,
+        },
+        commits: run.history.stats.commits,
+        shallow: run.history.stats.shallow,
+        history: coverage(&run.history.stats),
+        working_tree: run.working_tree.as_ref().map(|w| coverage(&w.stats)),
+        max_file_size: opts.max_file_size,
+        rules: RuleSetInfo { count: ctx.rules.len(), sha256: ctx.rules.digest() },
+        min_confidence: opts.min_confidence,
+        started_at: run.started_at.clone(),
+        duration_ms: run.duration_ms,
+    };
+    AuditReport {
+        version: AUDIT_FORMAT_VERSION,
+        tool: Tool { name: "keyhound".to_string(), version: env!("CARGO_PKG_VERSION").to_string() },
+        scope,
+        result,
+        summary: Summary { by_severity, by_provider },
+        inventory,
+        suppressed,
+        secrets_shown: ctx.show_secrets,
+    }
+}
