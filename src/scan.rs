@@ -112,8 +112,9 @@ fn on_added_line(f: &Finding, origin: &Origin) -> bool {
 }
 
 impl BlobSink for Worker<'_> {
-    fn blob(&mut self, blob: Blob<'_>) {
+    fn blob(&mut self, blob: Blob<'_>) -> bool {
         let raw = self.matcher.scan(blob.bytes);
+        let matched = !raw.is_empty();
         let mut found = finding::build(blob.bytes, &blob.origin, &raw, self.matcher.detector().rules().rules());
         found.retain(|f| on_added_line(f, &blob.origin));
         let copies: Vec<Finding> =
@@ -137,10 +138,15 @@ impl BlobSink for Worker<'_> {
                 }
             }
         }
-        self.local.stats.files_scanned += 1;
-        self.local.stats.bytes_scanned += blob.bytes.len() as u64;
         self.local.stats.findings += kept;
-        self.hooks.progress.blob(blob.bytes.len() as u64, kept);
+        if blob.repeat {
+            self.hooks.progress.blob(0, kept);
+        } else {
+            self.local.stats.files_scanned += 1;
+            self.local.stats.bytes_scanned += blob.bytes.len() as u64;
+            self.hooks.progress.blob(blob.bytes.len() as u64, kept);
+        }
+        matched
     }
 
     fn skipped(&mut self, path: &str, reason: SkipReason, bytes: u64, detail: &str) {
@@ -190,7 +196,7 @@ pub fn scan(cfg: &ScanConfig, det: &Detector, hooks: &Hooks<'_>) -> Result<ScanO
             let mut opts = options.clone();
             opts.max_file_size = cfg.walk.max_file_size;
             opts.threads = cfg.walk.threads;
-            let en = git_history::enumerate(&r, repo, &opts, hooks.warn)?;
+            let en = git_history::scan(&r, repo, &opts, hooks.warn, new_worker)?;
             for m in &en.missing {
                 (hooks.warn)(&format!("{}: {m} (git_object_error)", repo.display()));
                 extra.skip(SkipReason::GitObjectError, 0);
@@ -200,7 +206,6 @@ pub fn scan(cfg: &ScanConfig, det: &Detector, hooks: &Hooks<'_>) -> Result<ScanO
             }
             extra.commits = en.commits;
             extra.shallow = en.shallow;
-            git_history::scan(repo, &en, &opts, new_worker);
             history = Some(en);
         }
         Input::Staged { repo } => {

@@ -139,7 +139,7 @@ pub fn read_file(fs_path: &Path, path: &str, max: u64, buf: &mut Vec<u8>, sink: 
     }
     match classify(buf, max) {
         Content::Text(text) => {
-            sink.blob(Blob { bytes: &text, origin: Origin::File { path: path.to_string() }, also: &[] })
+            sink.blob(Blob { bytes: &text, origin: Origin::File { path: path.to_string() }, also: &[], repeat: false });
         }
         Content::Skip(SkipReason::TooLarge, n) => {
             sink.skipped(path, SkipReason::TooLarge, n, "grew past the size limit while being read")

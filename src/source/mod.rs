@@ -100,6 +100,9 @@ pub struct Blob<'a> {
     pub origin: Origin,
     /// Further places the same bytes occur (a git blob under several paths or commits).
     pub also: &'a [Origin],
+    /// These bytes were scanned and counted before (for other places): report findings for
+    /// these places only, and do not count the bytes again.
+    pub repeat: bool,
 }
 
 /// Why something was not scanned.
@@ -154,8 +157,8 @@ impl fmt::Display for SkipReason {
 
 /// Receives blobs and skips from a source (one sink per worker thread).
 pub trait BlobSink {
-    /// A blob to scan.
-    fn blob(&mut self, blob: Blob<'_>);
+    /// A blob to scan; returns whether anything matched in it (reported or suppressed).
+    fn blob(&mut self, blob: Blob<'_>) -> bool;
     /// Something not scanned, why, and details for the warning.
     fn skipped(&mut self, path: &str, reason: SkipReason, bytes: u64, detail: &str);
 }

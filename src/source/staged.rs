@@ -79,7 +79,7 @@ pub fn scan(repo: &Repository, max: u64, sink: &mut impl BlobSink) -> Result<u64
             continue; // a pure rename or a mode change adds no line
         }
         let origin = Origin::Staged { path, added: Arc::new(added) };
-        sink.blob(Blob { bytes: &bytes, origin, also: &[] });
+        sink.blob(Blob { bytes: &bytes, origin, also: &[], repeat: false });
     }
     Ok(files)
 }

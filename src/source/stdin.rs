@@ -13,7 +13,9 @@ pub fn read(max_size: u64, sink: &mut dyn BlobSink) {
         return;
     }
     match classify(&buf, max_size) {
-        Content::Text(text) => sink.blob(Blob { bytes: &text, origin: Origin::Stdin, also: &[] }),
+        Content::Text(text) => {
+            sink.blob(Blob { bytes: &text, origin: Origin::Stdin, also: &[], repeat: false });
+        }
         Content::Skip(SkipReason::TooLarge, n) => {
             sink.skipped("-", SkipReason::TooLarge, n, "standard input exceeds --max-file-size")
         }
