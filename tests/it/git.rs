@@ -98,6 +98,29 @@ fn the_same_key_in_two_files_and_two_branches_shares_one_fingerprint() {
     assert_eq!(summary(&j), vec![f("generic-api-key", "a.env", 1, 12)]);
 }
 
+/// The history scan reads a blob the moment the walk first meets it; a path where the same
+/// blob shows up later (a copy in a later commit) must still get its finding, with the later
+/// commit, and the blob's bytes must be counted once.
+#[test]
+fn a_blob_met_again_under_a_later_path_is_reported_there_and_counted_once() {
+    let t = repo();
+    let key = Fake::new(35).generic();
+    let content = format!("API_SECRET={key}\n");
+    t.write("one.env", &content);
+    let first = commit_all(&t, "one");
+    t.write("clean.txt", "nothing to see\n");
+    commit_all(&t, "clean");
+    t.write("copy/two.env", &content);
+    let later = commit_all(&t, "copy");
+    let j = t.run(&["scan", "--git", ".", "--format", "json"]).json();
+    assert_eq!(summary(&j), vec![f("generic-api-key", "copy/two.env", 1, 12), f("generic-api-key", "one.env", 1, 12)]);
+    assert_eq!(j["findings"][0]["commit"]["id"], later.as_str());
+    assert_eq!(j["findings"][1]["commit"]["id"], first.as_str());
+    assert_eq!(j["findings"][0]["fingerprint"], j["findings"][1]["fingerprint"]);
+    assert_eq!(j["stats"]["files_scanned"], 2, "two unique blobs: the key file once, clean.txt");
+    assert_eq!(j["stats"]["bytes_scanned"], (content.len() + "nothing to see\n".len()) as u64);
+}
+
 #[test]
 fn tag_only_commits_merges_and_renames_are_covered() {
     let t = repo();
