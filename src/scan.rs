@@ -223,6 +223,7 @@ pub fn scan(cfg: &ScanConfig, det: &Detector, hooks: &Hooks<'_>) -> Result<ScanO
     }
     if let Some(en) = &history {
         mark_present_at_head(&mut out, en);
+        once_per_location(&mut out, en);
     }
     let key = |f: &Finding| (f.path.clone(), f.location, f.rule_id.clone(), f.commit.as_ref().map(|c| c.id.clone()));
     out.findings.sort_by_key(key);
@@ -230,6 +231,24 @@ pub fn scan(cfg: &ScanConfig, det: &Detector, hooks: &Hooks<'_>) -> Result<ScanO
     out.stats.rules = det.rules().len();
     out.stats.duration_ms = started.elapsed().as_millis() as u64;
     Ok(out)
+}
+
+/// Keeps one history finding per location (rule, secret, path, line, column): the one from
+/// the earliest commit. A file edited elsewhere gets a new blob in each commit, and each of
+/// those blobs holds the unchanged secret; without this, a key that sat in a file through 70
+/// edits was reported 70 times, each time blamed on an edit that did not add it.
+fn once_per_location(out: &mut ScanOutcome, en: &git_history::Enumeration) {
+    let place = |f: &Finding| (f.fingerprint.to_string(), f.rule_id.clone(), f.path.clone(), f.location);
+    let when = |f: &Finding| f.commit.as_ref().map_or(u32::MAX, |c| en.commit_position(&c.id));
+    out.findings.sort_by_cached_key(|f| (place(f), when(f)));
+    out.findings.dedup_by_key(|f| place(f));
+    out.suppressed.sort_by_cached_key(|s| (place(&s.finding), when(&s.finding)));
+    out.suppressed.dedup_by_key(|s| place(&s.finding));
+    out.stats.findings = out.findings.len() as u64;
+    out.stats.suppressed.clear();
+    for s in &out.suppressed {
+        *out.stats.suppressed.entry(s.reason.name().to_string()).or_default() += 1;
+    }
 }
 
 /// Sets `present_at_head` on history findings: true when a blob of HEAD's tree holds the

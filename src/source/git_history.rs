@@ -72,12 +72,19 @@ pub struct Enumeration {
     pub head_blobs: HashSet<Oid>,
     /// The repository is a shallow clone.
     pub shallow: bool,
+    /// Position of each commit walked, oldest first (topological).
+    commit_order: HashMap<Oid, u32>,
 }
 
 impl Enumeration {
     /// Number of unique blobs to scan.
     pub fn blob_count(&self) -> usize {
         self.blobs.len()
+    }
+
+    /// Position of a commit (hex id) in the walk, oldest first; unknown commits come last.
+    pub fn commit_position(&self, commit_hex: &str) -> u32 {
+        Oid::from_str(commit_hex).ok().and_then(|o| self.commit_order.get(&o).copied()).unwrap_or(u32::MAX)
     }
 
     /// Whether a blob (hex id) is part of HEAD's tree.
@@ -104,17 +111,6 @@ pub fn open(path: &Path) -> Result<Repository, GitError> {
         what: "not a git repository (or not readable)".into(),
         source: e,
     })
-}
-
-fn commit_info(c: &git2::Commit<'_>) -> CommitInfo {
-    let a = c.author();
-    CommitInfo {
-        id: c.id().to_string(),
-        author: String::from_utf8_lossy(a.name_bytes()).into_owned(),
-        email: String::from_utf8_lossy(a.email_bytes()).into_owned(),
-        date: rfc3339(a.when().seconds(), a.when().offset_minutes()),
-        summary: c.summary_bytes().map(|s| String::from_utf8_lossy(s).into_owned()).unwrap_or_default(),
-    }
 }
 
 /// Formats unix seconds with a UTC offset in minutes as RFC 3339.
@@ -276,8 +272,9 @@ fn walk(
         {
             continue;
         }
+        en.commit_order.insert(oid, en.commits as u32);
         en.commits += 1;
-        let info = Arc::new(commit_info(&commit));
+        let info = Arc::new(CommitInfo::from_commit(&commit));
         let tree = match commit.tree() {
             Ok(t) => t,
             Err(e) => {

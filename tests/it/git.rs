@@ -121,6 +121,28 @@ fn a_blob_met_again_under_a_later_path_is_reported_there_and_counted_once() {
     assert_eq!(j["stats"]["bytes_scanned"], (content.len() + "nothing to see\n".len()) as u64);
 }
 
+/// A key that stays put while the rest of its file is edited lives in a new blob each commit;
+/// it is reported once, blamed on the commit that added it, until its line moves.
+#[test]
+fn an_unchanged_secret_in_an_edited_file_is_reported_once_with_the_commit_that_added_it() {
+    let t = repo();
+    let key = Fake::new(36).generic();
+    t.write("app.env", format!("APP_SECRET={key}\nDEBUG=1\n"));
+    let added = commit_all(&t, "add key");
+    t.write("app.env", format!("APP_SECRET={key}\nDEBUG=0\n"));
+    commit_all(&t, "edit debug");
+    t.write("app.env", format!("APP_SECRET={key}\nDEBUG=0\nLOG=info\n"));
+    commit_all(&t, "add log");
+    t.write("app.env", format!("# settings\nAPP_SECRET={key}\nDEBUG=0\nLOG=info\n"));
+    let moved = commit_all(&t, "header");
+    let j = t.run(&["scan", "--git", ".", "--format", "json"]).json();
+    assert_eq!(summary(&j), vec![f("generic-api-key", "app.env", 1, 12), f("generic-api-key", "app.env", 2, 12)]);
+    assert_eq!(j["findings"][0]["commit"]["id"], added.as_str());
+    assert_eq!(j["findings"][1]["commit"]["id"], moved.as_str());
+    assert_eq!(j["stats"]["findings"], 2);
+    assert_eq!(j["stats"]["files_scanned"], 4, "four blobs were read");
+}
+
 #[test]
 fn tag_only_commits_merges_and_renames_are_covered() {
     let t = repo();
