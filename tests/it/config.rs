@@ -164,7 +164,7 @@ fn invalid_regex_and_unknown_rule_ids_are_errors_naming_the_rule() {
         "{}",
         r.stderr
     );
-    t.write(".keyhound.toml", &CUSTOM_RULE.replace("{32}", "{32"));
+    t.write(".keyhound.toml", CUSTOM_RULE.replace("{32}", "{32"));
     let r = t.run(&["config", "check"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("rule `acme-api-key`"), "{}", r.stderr);
