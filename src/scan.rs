@@ -120,6 +120,8 @@ impl BlobSink for Worker<'_> {
         let copies: Vec<Finding> =
             blob.also.iter().flat_map(|o| found.iter().map(|f| f.at(o)).collect::<Vec<_>>()).collect();
         found.extend(copies);
+        let rules = self.matcher.detector().rules();
+        found.retain(|f| rules.get(f.rule_index).applies_to_path(&f.path));
         let mut kept = 0;
         for f in found {
             match self.policy.judge(&f) {

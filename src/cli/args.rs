@@ -19,6 +19,7 @@ Examples:
   cat deploy.yaml | keyhound scan -     scan standard input
   keyhound rules list                   show the built-in rules
   keyhound rules check my-rules.toml    test your own rule file
+  keyhound config check                 validate .keyhound.toml, print the effective rules
   keyhound audit . --report evidence/   an auditor's report of the whole history
 
 Exit codes: 0 no leaks, 1 leaks found (see --exit-code), 2 usage, configuration or I/O error.";
@@ -51,6 +52,28 @@ pub enum Command {
     /// and what to do.
     #[command(after_help = AUDIT_EXAMPLES)]
     Audit(AuditArgs),
+    /// Check the configuration file (`.keyhound.toml` or a gitleaks configuration).
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+/// `keyhound config …`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate a configuration and print the effective rule set: each rule's id, provider and
+    /// confidence, which come from the configuration, which are disabled and which have extra
+    /// allowlists. Exit 0 when it is valid, 2 when it is not.
+    #[command(
+        after_help = "Examples:\n  keyhound config check                      .keyhound.toml in the current directory\n  keyhound config check --config .gitleaks.toml"
+    )]
+    Check {
+        /// The directory whose .keyhound.toml is checked (when --config is not given).
+        #[arg(value_name = "PATH", default_value = ".")]
+        path: PathBuf,
+        /// Rule sources and the configuration file.
+        #[command(flatten)]
+        rule_args: RuleArgs,
+    },
 }
 
 const AUDIT_EXAMPLES: &str = "\
@@ -200,9 +223,9 @@ pub struct ScanArgs {
     /// Scan the commits a `git push` would send (reads the pre-push hook's lines on stdin).
     #[arg(long)]
     pub pre_push: bool,
-    /// Output format.
-    #[arg(short, long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Output format [default: the configuration's `default-format`, else text]
+    #[arg(short, long, value_enum)]
+    pub format: Option<Format>,
     /// Write the report to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,

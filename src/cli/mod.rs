@@ -17,7 +17,9 @@ use crate::report::{self, Context, Format, jsonl};
 use crate::rules::check::{Strictness, check_sources};
 use crate::rules::load;
 use crate::scan::{self, Hooks};
-use args::{AuditArgs, BaselineCommand, Cli, ColorChoice, Command, ListFormat, RulesCommand, ScanArgs};
+use args::{
+    AuditArgs, BaselineCommand, Cli, ColorChoice, Command, ConfigCommand, ListFormat, RuleArgs, RulesCommand, ScanArgs,
+};
 
 /// Exit status of a successful run (errors exit 2, see `main`).
 pub type Status = u8;
@@ -29,7 +31,9 @@ pub fn run() -> Result<Status> {
         Command::Scan(a) => cmd_scan(&a),
         Command::Rules(RulesCommand::List { format, rule_args }) => {
             let cfg = settings::find_config(rule_args.config.as_deref(), None)?;
-            let rules = settings::load_rules(&rule_args, &cfg)?;
+            let mut warnings = cfg.warnings.clone();
+            let rules = settings::load_rules(&rule_args, &cfg, &mut warnings)?;
+            settings::print_warnings(&warnings, false);
             let mut out = BufWriter::new(io::stdout().lock());
             crate::report::rules::write_list(&mut out, &rules, format == ListFormat::Json)?;
             out.flush()?;
@@ -38,6 +42,7 @@ pub fn run() -> Result<Status> {
         Command::Rules(RulesCommand::Check { paths }) => cmd_rules_check(&paths),
         Command::Baseline(BaselineCommand::Create(a)) => cmd_baseline_create(&a),
         Command::Audit(a) => cmd_audit(&a),
+        Command::Config(ConfigCommand::Check { path, rule_args }) => cmd_config_check(&path, &rule_args),
         Command::InstallHook(a) => {
             match crate::hook::install(&a.repo, a.force, !a.no_chain)? {
                 crate::hook::Installed::New(p) => println!("installed keyhound's pre-commit hook: {}", p.display()),
@@ -71,6 +76,19 @@ fn cmd_rules_check(paths: &[std::path::PathBuf]) -> Result<Status> {
         eprintln!("{e}");
     }
     Err(anyhow!("{} problem(s) in {n} rules", errors.len()))
+}
+
+fn cmd_config_check(path: &std::path::Path, rule_args: &RuleArgs) -> Result<Status> {
+    let cfg = settings::find_config(rule_args.config.as_deref(), Some(path))?;
+    let mut warnings = cfg.warnings.clone();
+    let rules = settings::load_rules(rule_args, &cfg, &mut warnings)?;
+    crate::policy::Policy::new(&cfg.allowlist.paths)
+        .map_err(|e| anyhow!("{}: key `allowlist.paths`: {e}", cfg.file_name()))?;
+    settings::print_warnings(&warnings, false);
+    let mut out = BufWriter::new(io::stdout().lock());
+    crate::report::config::write(&mut out, &cfg, &rules, rule_args, warnings.len())?;
+    out.flush()?;
+    Ok(0)
 }
 
 fn cmd_baseline_create(a: &ScanArgs) -> Result<Status> {
@@ -198,7 +216,8 @@ fn cmd_scan(a: &ScanArgs) -> Result<Status> {
         }
     };
     let outcome;
-    if a.format == Format::Jsonl {
+    let format = s.format;
+    if format == Format::Jsonl {
         let stream = jsonl::Stream::new(out, &ctx);
         let emit = |f: &crate::finding::Finding| stream.emit(f);
         let hooks = Hooks { warn: &warn, stream: Some(&emit), progress: &progress };
@@ -211,10 +230,10 @@ fn cmd_scan(a: &ScanArgs) -> Result<Status> {
         let result = scan::scan(&s.scan, &s.detector, &hooks);
         progress.finish();
         outcome = result?;
-        report::write(&mut out, a.format, &outcome, &ctx)?;
+        report::write(&mut out, format, &outcome, &ctx)?;
         out.flush()?;
     }
-    if (a.format != Format::Text || to_file) && !a.quiet {
+    if (format != Format::Text || to_file) && !a.quiet {
         eprintln!("keyhound: {}", report::text::summary(&outcome.findings, &outcome.stats));
     }
     if a.staged && !outcome.findings.is_empty() {

@@ -13,6 +13,7 @@ use crate::matcher::Detector;
 use crate::policy::Policy;
 use crate::policy::baseline::Baseline;
 use crate::policy::ignore_file::{self, IgnoreFile};
+use crate::report::Format;
 use crate::rules::{RuleSet, RuleSource, load};
 use crate::scan::{Input, ScanConfig};
 use crate::source::fs::WalkOptions;
@@ -22,7 +23,8 @@ use crate::source::staged;
 /// Default `--max-file-size`: 25 MiB.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 25 << 20;
 
-/// Finds the configuration: `--config`, else `.keyhound.toml` in `root` if it is a directory.
+/// Finds the configuration: `--config`, else `.keyhound.toml` in `root` if it is a directory
+/// (keyhound's format or gitleaks', see [`crate::config`]).
 pub fn find_config(explicit: Option<&Path>, root: Option<&Path>) -> Result<Config> {
     if let Some(p) = explicit {
         return Ok(Config::load(p)?);
@@ -38,27 +40,87 @@ pub fn find_config(explicit: Option<&Path>, root: Option<&Path>) -> Result<Confi
     Ok(Config::default())
 }
 
-/// Loads the rule set: built-in (unless disabled), `--rules`, then the config's rules.
-pub fn load_rules(args: &RuleArgs, cfg: &Config) -> Result<RuleSet> {
+/// Loads the rule set: built-in (unless disabled by `--no-default-rules` or a gitleaks
+/// configuration without `[extend] useDefault = true`), `--rules`, then the config's rules;
+/// then applies the config's `[entropy]` and `[rule."id"]` settings. Warnings (a gitleaks
+/// `disabledRules` id that no rule has) are added to `warnings`.
+pub fn load_rules(args: &RuleArgs, cfg: &Config, warnings: &mut Vec<String>) -> Result<RuleSet> {
     let mut sources: Vec<RuleSource> = Vec::new();
-    if !args.no_default_rules {
+    if !args.no_default_rules && cfg.use_builtin {
         sources.extend(load::builtin_sources_for_scan().map_err(|e| anyhow!("{e}"))?);
     }
     for p in &args.rules {
         sources.extend(load::read_path(p).map_err(|e| anyhow!("{e}"))?);
     }
+    let file = cfg.file_name();
     if !cfg.rules.is_empty() {
-        let file = cfg.path.as_ref().map_or_else(|| config::FILE_NAME.to_string(), |p| p.display().to_string());
-        sources.push(RuleSource { file, builtin: false, rules: cfg.rules.clone() });
+        sources.push(RuleSource { file: file.clone(), builtin: false, rules: cfg.rules.clone() });
     }
-    let set = load::build(sources, &cfg.disabled_rules).map_err(|errs| {
+    let mut disabled = cfg.disabled_rules.clone();
+    for id in &cfg.disabled_if_present {
+        if sources.iter().any(|s| s.rules.iter().any(|r| r.id == *id)) {
+            disabled.push(id.clone());
+        } else {
+            warnings.push(format!("{file}: [extend] disabledRules: no keyhound rule has the id `{id}`; ignored"));
+        }
+    }
+    let mut set = load::build(sources, &disabled).map_err(|errs| {
         let lines: Vec<String> = errs.iter().map(|e| format!("  {e}")).collect();
         anyhow!("{} broken rule(s):\n{}", errs.len(), lines.join("\n"))
     })?;
+    apply_overrides(&mut set, cfg, &disabled)?;
+    for a in &cfg.allowlists {
+        for id in &a.rules {
+            if set.position(id).is_none() && !disabled.contains(id) {
+                warnings.push(format!("{file}: an allowlist targets rule `{id}`, which is not loaded"));
+            }
+        }
+    }
     if set.is_empty() {
-        return Err(anyhow!("no rules to scan with (--no-default-rules without --rules or [[rules]] in the config)"));
+        return Err(anyhow!(
+            "no rules to scan with (--no-default-rules, or a gitleaks configuration without rules or \
+             `[extend] useDefault = true`, and no --rules or [[rules]] in the config)"
+        ));
     }
     Ok(set)
+}
+
+/// Applies `[entropy] generic` and `[rule."id"]` (entropy, severity, confidence) to the
+/// loaded rules; a `[rule."id"]` naming no loaded rule is an error naming the id.
+fn apply_overrides(set: &mut RuleSet, cfg: &Config, disabled: &[String]) -> Result<()> {
+    for id in cfg.overrides.keys() {
+        if set.position(id).is_none() && !disabled.contains(id) {
+            return Err(anyhow!("{}: key `rule.\"{id}\"`: no rule has the id `{id}`", cfg.file_name()));
+        }
+    }
+    for rule in set.rules_mut() {
+        let entropy =
+            cfg.overrides.get(&rule.id).and_then(|o| o.entropy).or(cfg.generic_entropy.filter(|_| rule.generic));
+        if let Some(e) = entropy {
+            rule.min_entropy = Some(e);
+            rule.syntax.entropy = Some(e);
+        }
+        if let Some(o) = cfg.overrides.get(&rule.id) {
+            if let Some(s) = o.severity {
+                rule.severity = s;
+                rule.syntax.severity = s;
+            }
+            if let Some(c) = o.confidence {
+                rule.confidence = c;
+                rule.syntax.confidence = Some(c);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Prints configuration warnings on stderr (unless quiet).
+pub fn print_warnings(warnings: &[String], quiet: bool) {
+    if !quiet {
+        for w in warnings {
+            eprintln!("keyhound: warning: {w}");
+        }
+    }
 }
 
 /// Everything `scan` needs, resolved.
@@ -67,6 +129,8 @@ pub struct ScanSettings {
     pub scan: ScanConfig,
     /// Rules and prefilter.
     pub detector: Detector,
+    /// The report format: `--format`, else the config's `default-format`, else text.
+    pub format: Format,
 }
 
 /// Builds scan settings from `keyhound scan` arguments.
@@ -102,7 +166,9 @@ pub fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
         Some(s) => config::parse_size(s).map_err(|e| anyhow!("--max-file-size: {e}"))?,
         None => cfg.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
     };
-    let rules = load_rules(&args.rule_args, &cfg)?;
+    let mut warnings = cfg.warnings.clone();
+    let rules = load_rules(&args.rule_args, &cfg, &mut warnings)?;
+    print_warnings(&warnings, args.quiet);
     let detector = Detector::new(rules).map_err(|e| anyhow!(e))?;
     let mut policy = Policy::new(&cfg.allowlist.paths).map_err(|e| {
         anyhow!(
@@ -110,7 +176,7 @@ pub fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
             cfg.path.as_ref().map_or("configuration".into(), |p| p.display().to_string())
         )
     })?;
-    policy = policy.with_min_confidence(args.min_confidence.into());
+    policy = policy.with_min_confidence(args.min_confidence.into()).with_allowlists(cfg.allowlists.clone());
     if let Some(b) = &args.baseline {
         policy = policy.with_baseline(Baseline::load(b).map_err(|e| anyhow!(e))?.fingerprints());
     }
@@ -132,6 +198,7 @@ pub fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
             policy,
         },
         detector,
+        format: args.format.or(cfg.default_format).unwrap_or(Format::Text),
     })
 }
 
@@ -156,7 +223,7 @@ pub fn audit_settings(a: &AuditArgs) -> Result<AuditSettings> {
         since: None,
         staged: false,
         pre_push: false,
-        format: crate::report::Format::Json,
+        format: Some(Format::Json),
         output: None,
         rule_args: a.rule_args.clone(),
         no_ignore: false,

@@ -8,8 +8,10 @@
 //! - an inline `keyhound:allow` comment on a line of the finding;
 //! - the finding's fingerprint in `.keyhoundignore` (see [`ignore_file`]);
 //! - a path allowlist glob from the configuration;
+//! - a per-rule (or gitleaks global) allowlist from the configuration (see [`allowlist`]);
 //! - the fingerprint in a baseline (`--baseline`, see [`baseline`]).
 
+pub mod allowlist;
 pub mod baseline;
 pub mod ignore_file;
 
@@ -20,6 +22,7 @@ use serde::Serialize;
 
 use crate::finding::Finding;
 use crate::rules::Confidence;
+use allowlist::Allowlist;
 use ignore_file::IgnoreFile;
 
 /// Why a finding is not reported as a leak.
@@ -34,6 +37,8 @@ pub enum Suppression {
     IgnoreFile,
     /// Its path matches a configured allowlist glob.
     PathAllowlist(String),
+    /// A configured allowlist of its rule (or of every rule) allows it: which and what matched.
+    RuleAllowlist(String),
     /// It is in the baseline given with `--baseline`.
     Baseline,
 }
@@ -46,6 +51,7 @@ impl Suppression {
             Suppression::Inline => "inline",
             Suppression::IgnoreFile => "ignore_file",
             Suppression::PathAllowlist(_) => "path_allowlist",
+            Suppression::RuleAllowlist(_) => "rule_allowlist",
             Suppression::Baseline => "baseline",
         }
     }
@@ -68,6 +74,7 @@ pub struct Policy {
     ignore: IgnoreFile,
     min_confidence: Option<Confidence>,
     baseline: HashSet<String>,
+    allowlists: Vec<Allowlist>,
 }
 
 /// The inline marker that allows a finding on its line.
@@ -87,6 +94,7 @@ impl Policy {
             ignore: IgnoreFile::default(),
             min_confidence: None,
             baseline: HashSet::new(),
+            allowlists: Vec::new(),
         })
     }
 
@@ -99,6 +107,12 @@ impl Policy {
     /// Suppresses findings below this confidence.
     pub fn with_min_confidence(mut self, c: Confidence) -> Self {
         self.min_confidence = Some(c);
+        self
+    }
+
+    /// Adds per-rule and global allowlists from the configuration.
+    pub fn with_allowlists(mut self, allowlists: Vec<Allowlist>) -> Self {
+        self.allowlists = allowlists;
         self
     }
 
@@ -123,6 +137,9 @@ impl Policy {
         }
         if let Some(i) = self.paths.matches(&f.path).first() {
             return Verdict::Suppressed(Suppression::PathAllowlist(self.path_globs[*i].clone()));
+        }
+        if let Some(what) = self.allowlists.iter().find_map(|a| a.allows(f)) {
+            return Verdict::Suppressed(Suppression::RuleAllowlist(what));
         }
         if self.baseline.contains(f.fingerprint.as_str()) {
             return Verdict::Suppressed(Suppression::Baseline);

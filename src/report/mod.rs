@@ -6,6 +6,7 @@
 //! [`ScanOutcome`]: crate::scan::ScanOutcome
 
 pub mod audit;
+pub mod config;
 pub mod csv;
 pub mod github;
 pub mod gitlab;

@@ -166,6 +166,7 @@ pub fn write(out: &mut dyn Write, outcome: &ScanOutcome, ctx: &Context<'_>) -> i
         let kind = if s.reason == crate::policy::Suppression::Inline { "inSource" } else { "external" };
         let justification = match &s.reason {
             crate::policy::Suppression::PathAllowlist(glob) => format!("path allowlist `{glob}`"),
+            crate::policy::Suppression::RuleAllowlist(what) => format!("configured allowlist ({what})"),
             other => other.name().replace('_', " "),
         };
         let sup = Suppression::builder().kind(json!(kind)).justification(justification).build();

@@ -76,6 +76,10 @@ pub struct RuleSyntax {
     /// A second part reported in the same finding (e.g. AWS secret access key).
     #[serde(default)]
     pub pair: Option<PairSyntax>,
+    /// A regex on the file's path (relative, `/`-separated): the rule only applies to files
+    /// whose path it matches (gitleaks' rule `path`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }
 
 fn default_true() -> bool {

@@ -190,8 +190,12 @@ pub fn compile_rule(syn: RuleSyntax, file: &str, builtin: bool) -> Result<Rule, 
         regex: LazyRegex::with_secret(p.regex.clone()),
         within_lines: p.within_lines,
     });
+    let path = syn.path.as_ref().map(|p| LazyRegex::plain(p.clone()));
     if !builtin {
         regex.get().map_err(|e| fail(e.to_string()))?;
+        if let Some(p) = &path {
+            p.get().map_err(|e| fail(format!("path regex: {e}")))?;
+        }
         for a in &allow {
             a.get().map_err(|e| fail(format!("allow regex: {e}")))?;
         }
@@ -215,6 +219,7 @@ pub fn compile_rule(syn: RuleSyntax, file: &str, builtin: bool) -> Result<Rule, 
         allow,
         stopwords: syn.stopwords.iter().map(|s| s.to_ascii_lowercase()).collect(),
         pair,
+        path,
         source: file.to_string(),
         syntax: syn,
     })

@@ -136,10 +136,19 @@ pub struct Rule {
     pub stopwords: Vec<String>,
     /// Second part, if any.
     pub pair: Option<Pair>,
+    /// Only files whose path matches this regex are in the rule's scope.
+    pub path: Option<LazyRegex>,
     /// Where the rule came from (file name or path).
     pub source: String,
     /// The rule as written (examples, references, revoke guidance).
     pub syntax: RuleSyntax,
+}
+
+impl Rule {
+    /// Whether a finding at this path is in the rule's scope (its `path` regex, if any).
+    pub fn applies_to_path(&self, path: &str) -> bool {
+        self.path.as_ref().is_none_or(|re| re.is_match(path.as_bytes()))
+    }
 }
 
 /// The immutable set of rules of a scan.
@@ -157,6 +166,11 @@ impl RuleSet {
     /// All rules, in load order.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// All rules, mutable (configuration overrides are applied before a scan starts).
+    pub fn rules_mut(&mut self) -> &mut [Rule] {
+        &mut self.rules
     }
 
     /// The rule at an index.

@@ -5,6 +5,7 @@ mod action;
 mod audit;
 mod ci;
 mod common;
+mod config;
 mod fixture_tree;
 mod generic_table;
 mod git;

@@ -29,6 +29,7 @@ pub fn describe_suppression(s: &Suppression) -> String {
         Suppression::Inline => "inline `keyhound:allow` comment".to_string(),
         Suppression::IgnoreFile => "fingerprint listed in .keyhoundignore".to_string(),
         Suppression::PathAllowlist(g) => format!("path allowlist `{g}`"),
+        Suppression::RuleAllowlist(w) => format!("configured allowlist ({w})"),
         Suppression::Baseline => "recorded in the baseline (--baseline)".to_string(),
     }
 }
