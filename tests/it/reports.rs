@@ -63,11 +63,18 @@ fn fingerprints_survive_moving_the_secret() {
     let t = Tree::new();
     t.write("a.env", format!("API_KEY={key}\n"));
     let before = t.run(&["scan", ".", "--format", "json"]).json();
+    let sarif_before = t.run(&["scan", ".", "--format", "sarif"]).json();
     std::fs::remove_file(t.path().join("a.env")).unwrap();
     t.write("moved/b.env", format!("\n\n# moved\nAPI_KEY={key}\n"));
     let after = t.run(&["scan", ".", "--format", "json"]).json();
+    let sarif_after = t.run(&["scan", ".", "--format", "sarif"]).json();
     assert_eq!(before["findings"][0]["fingerprint"], after["findings"][0]["fingerprint"]);
     assert_eq!(after["findings"][0]["line"], 4);
+    // code scanning tracks the alert by partialFingerprints: the same after the move
+    let pf = |s: &serde_json::Value| s["runs"][0]["results"][0]["partialFingerprints"].clone();
+    assert!(pf(&sarif_before).as_object().is_some_and(|o| !o.is_empty()), "{}", pf(&sarif_before));
+    assert_eq!(pf(&sarif_before), pf(&sarif_after));
+    assert_eq!(sarif_after["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"], 4);
 }
 
 #[test]
