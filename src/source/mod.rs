@@ -166,9 +166,17 @@ pub trait BlobSink {
 /// How many leading bytes are checked for NUL to decide a file is binary.
 pub const BINARY_PROBE: usize = 8 * 1024;
 
-/// True when the first [`BINARY_PROBE`] bytes hold a NUL.
+/// True when the first [`BINARY_PROBE`] bytes hold a NUL, not counting a run of NULs at the
+/// very start or end: a log truncated under a writer that keeps its offset (`copytruncate`)
+/// starts with a hole of NULs, and preallocated or crash-padded files end with NUL padding;
+/// their text is scanned. A file of nothing but NULs is binary.
 pub fn looks_binary(bytes: &[u8]) -> bool {
-    memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some()
+    let Some(first) = bytes.iter().position(|&b| b != 0) else {
+        return !bytes.is_empty();
+    };
+    let last = bytes.iter().rposition(|&b| b != 0).unwrap_or(first);
+    let body = &bytes[first..=last];
+    memchr::memchr(0, &body[..body.len().min(BINARY_PROBE)]).is_some()
 }
 
 /// What a source does with bytes it has read: scan them (decoded if need be) or count a skip.
@@ -181,8 +189,8 @@ pub enum Content<'a> {
 }
 
 /// The one decision every source makes on what it read: over `max` bytes is too large,
-/// UTF-16 with a byte-order mark is decoded, a NUL in the first 8 KiB is binary, the rest is
-/// text.
+/// UTF-16 with a byte-order mark is decoded, a NUL in the first 8 KiB (leading and trailing
+/// NUL padding aside, see [`looks_binary`]) is binary, the rest is text.
 pub fn classify(bytes: &[u8], max: u64) -> Content<'_> {
     if bytes.len() as u64 > max {
         Content::Skip(SkipReason::TooLarge, bytes.len() as u64)
@@ -223,5 +231,20 @@ mod tests {
         let be: Vec<u8> = [0xFE, 0xFF].into_iter().chain("x".encode_utf16().flat_map(u16::to_be_bytes)).collect();
         assert_eq!(decode_utf16(&be).unwrap(), b"x");
         assert!(decode_utf16(b"plain").is_none());
+    }
+
+    #[test]
+    fn nul_padding_is_text_and_nul_inside_is_binary() {
+        assert!(!looks_binary(b""));
+        assert!(!looks_binary(b"key = 1\n\0\0\0\0"));
+        assert!(!looks_binary(b"\0\0\0\0key = 1\n"));
+        assert!(!looks_binary(b"\0\0key = 1\n\0\0"));
+        assert!(looks_binary(b"\0\0\0"));
+        assert!(looks_binary(b"\x7fELF\0\x01key = 1"));
+        assert!(looks_binary(b"\0\0\x01\0text"));
+        // a NUL past the probe is not looked at
+        let mut late = vec![b'a'; BINARY_PROBE + 10];
+        late[BINARY_PROBE + 5] = 0;
+        assert!(!looks_binary(&late));
     }
 }
