@@ -8,6 +8,7 @@ mod common;
 mod fixture_tree;
 mod generic_table;
 mod git;
+mod hostile;
 mod reports;
 mod rules_cmd;
 mod scan_dir;
