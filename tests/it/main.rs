@@ -6,6 +6,7 @@ mod audit;
 mod ci;
 mod common;
 mod fixture_tree;
+mod fuzz_replay;
 mod generic_table;
 mod git;
 mod hostile;
