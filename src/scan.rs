@@ -79,7 +79,9 @@ pub struct Hooks<'a> {
     /// Called for each file that could not be read or walked.
     pub warn: &'a (dyn Fn(&str) + Sync),
     /// Called for each reported finding as soon as it is found (not for history scans, whose
-    /// findings are complete only when every blob is scanned).
+    /// findings are complete only when every blob is scanned). Streamed findings are not kept:
+    /// the outcome's `findings` and `suppressed` stay empty, and its stats count them (with
+    /// `stats.streamed` for the summary), so memory stays bounded however many there are.
     pub stream: Option<&'a (dyn Fn(&Finding) + Sync)>,
     /// Progress counters.
     pub progress: &'a Progress,
@@ -123,24 +125,34 @@ impl BlobSink for Worker<'_> {
         let rules = self.matcher.detector().rules();
         found.retain(|f| rules.get(f.rule_index).applies_to_path(&f.path));
         let mut kept = 0;
+        // Streamed findings go to the hook and are only counted here, so a streamed scan holds
+        // no finding in memory however many there are (suppressed ones are only counted too:
+        // the streamed format does not list them).
+        let streaming = if self.stream { self.hooks.stream } else { None };
         for f in found {
             match self.policy.judge(&f) {
                 Verdict::Keep => {
-                    if self.stream
-                        && let Some(stream) = self.hooks.stream
-                    {
-                        stream(&f);
-                    }
                     kept += 1;
-                    self.local.findings.push(f);
+                    match streaming {
+                        Some(stream) => {
+                            stream(&f);
+                            *self.local.stats.streamed.by_severity.entry(f.severity).or_default() += 1;
+                        }
+                        None => self.local.findings.push(f),
+                    }
                 }
                 Verdict::Suppressed(reason) => {
                     *self.local.stats.suppressed.entry(reason.name().to_string()).or_default() += 1;
-                    self.local.suppressed.push(Suppressed { finding: f, reason });
+                    if streaming.is_none() {
+                        self.local.suppressed.push(Suppressed { finding: f, reason });
+                    }
                 }
             }
         }
         self.local.stats.findings += kept;
+        if streaming.is_some() && kept > 0 {
+            self.local.stats.streamed.files += 1;
+        }
         if blob.repeat {
             self.hooks.progress.blob(0, kept);
         } else {

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::rules::Severity;
 use crate::source::SkipReason;
 
 /// Files and bytes skipped for one reason.
@@ -41,6 +42,19 @@ pub struct ScanStats {
     pub rules: usize,
     /// Wall time of the scan in milliseconds.
     pub duration_ms: u64,
+    /// Findings that were streamed (JSONL) and therefore not kept in the outcome: counts by
+    /// severity and the number of files they are in, for the summary line. Not serialized.
+    #[serde(skip)]
+    pub streamed: StreamedTally,
+}
+
+/// What the summary needs to know about findings that were streamed and not kept in memory.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct StreamedTally {
+    /// Streamed findings by severity.
+    pub by_severity: BTreeMap<Severity, u64>,
+    /// Blobs with at least one streamed finding (each blob is scanned by one worker, once).
+    pub files: u64,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -63,6 +77,10 @@ impl ScanStats {
         for (k, v) in &o.suppressed {
             *self.suppressed.entry(k.clone()).or_default() += v;
         }
+        for (k, v) in &o.streamed.by_severity {
+            *self.streamed.by_severity.entry(*k).or_default() += v;
+        }
+        self.streamed.files += o.streamed.files;
     }
 
     /// Counts a skipped file.

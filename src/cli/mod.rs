@@ -204,9 +204,10 @@ fn cmd_scan(a: &ScanArgs) -> Result<Status> {
     let ctx = Context { show_secrets: a.show_secrets, color, rules: s.detector.rules(), provenance, automation_id };
     let mut out: Box<dyn Write + Send> = match &a.output {
         Some(p) => {
-            Box::new(BufWriter::new(File::create(p).with_context(|| format!("{}: cannot write report", p.display()))?))
+            let file = File::create(p).with_context(|| format!("{}: cannot write report", p.display()))?;
+            Box::new(BufWriter::new(report::NamedOutput::new(file, p.display().to_string())))
         }
-        None => Box::new(BufWriter::new(io::stdout())),
+        None => Box::new(BufWriter::new(report::NamedOutput::new(io::stdout(), "standard output"))),
     };
     let progress = Progress::start(a.quiet);
     let quiet = a.quiet;
@@ -236,8 +237,9 @@ fn cmd_scan(a: &ScanArgs) -> Result<Status> {
     if (format != Format::Text || to_file) && !a.quiet {
         eprintln!("keyhound: {}", report::text::summary(&outcome.findings, &outcome.stats));
     }
-    if a.staged && !outcome.findings.is_empty() {
+    // streamed (JSONL) findings are counted, not kept: decide on the count
+    if a.staged && outcome.stats.findings > 0 {
         eprint!("{}", STAGED_ADVICE);
     }
-    Ok(if outcome.findings.is_empty() { 0 } else { a.exit_code })
+    Ok(if outcome.stats.findings == 0 { 0 } else { a.exit_code })
 }

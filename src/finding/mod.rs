@@ -176,12 +176,13 @@ fn snippet(hay: &[u8], idx: &LineIndex, secret: &Range<usize>, spans: &[Range<us
     let from = back_chars(hay, line.start, secret.start, SNIPPET_CONTEXT);
     let sec_end_on_line = secret.end.min(line.end);
     let to = forward_chars(hay, sec_end_on_line, line.end, SNIPPET_CONTEXT);
+    let hidden = hidden_spans(hay, line.clone(), from..to, secret, spans);
     let mut out = String::new();
     if from > line.start {
         out.push('…');
     }
     let mut at = from;
-    for s in spans.iter().filter(|s| s.start < to && s.end > from) {
+    for s in hidden.iter().filter(|s| s.start < to && s.end > from) {
         let s_start = s.start.max(at);
         if s_start > at {
             out.push_str(&String::from_utf8_lossy(&hay[at..s_start]));
@@ -200,6 +201,55 @@ fn snippet(hay: &[u8], idx: &LineIndex, secret: &Range<usize>, spans: &[Range<us
         out.push('…');
     }
     out.trim().chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+/// Most secrets of one line whose other occurrences are looked for in a snippet.
+const MAX_SECRETS_PER_LINE: usize = 256;
+
+/// What a snippet of `window` (within `line`) must redact: the secret spans, and every other
+/// occurrence in the window of a secret value found on the line (`KEY=v; echo v` must not show
+/// `v` raw where the matcher did not report it), merged into disjoint ranges sorted by start.
+fn hidden_spans(
+    hay: &[u8],
+    line: Range<usize>,
+    window: Range<usize>,
+    secret: &Range<usize>,
+    spans: &[Range<usize>],
+) -> Vec<Range<usize>> {
+    // `spans` are sorted by start: those starting on the line, and a few from earlier lines
+    // that may reach into it (multi-line keys)
+    let lo = spans.partition_point(|s| s.start < line.start);
+    let hi = spans.partition_point(|s| s.start < line.end);
+    let (before, on_line) = (&spans[lo.saturating_sub(8)..lo], &spans[lo..hi]);
+    let near = |s: &&Range<usize>| s.start < window.end && s.end > window.start;
+    let values: Vec<&Range<usize>> = if on_line.len() <= MAX_SECRETS_PER_LINE {
+        on_line.iter().chain(std::iter::once(secret)).collect()
+    } else {
+        on_line.iter().filter(near).chain(std::iter::once(secret)).collect()
+    };
+    let mut out: Vec<Range<usize>> = before.iter().chain(on_line).filter(near).cloned().collect();
+    for v in values {
+        let needle = &hay[v.clone()];
+        if needle.len() < 4 {
+            continue;
+        }
+        // occurrences that overlap the window, wherever they start on the line
+        let from = window.start.saturating_sub(needle.len() - 1).max(line.start);
+        let to = (window.end + needle.len() - 1).min(line.end);
+        if from >= to {
+            continue;
+        }
+        out.extend(memchr::memmem::find_iter(&hay[from..to], needle).map(|i| from + i..from + i + needle.len()));
+    }
+    out.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(out.len());
+    for r in out {
+        match merged.last_mut() {
+            Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
 }
 
 fn back_chars(hay: &[u8], floor: usize, mut pos: usize, n: usize) -> usize {
@@ -228,6 +278,16 @@ fn forward_chars(hay: &[u8], mut pos: usize, ceil: usize, n: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn snippet_redacts_other_occurrences_of_a_secret() {
+        let hay = b"KEY=Zq8r1LmX0vT4kP9s; echo Zq8r1LmX0vT4kP9s >> log # was Zq8r1LmX0vT4";
+        let idx = LineIndex::new(hay);
+        let found = 4..20;
+        let s = snippet(hay, &idx, &found, std::slice::from_ref(&found));
+        assert!(!s.contains("Zq8r1LmX0vT4kP9s"), "{s}");
+        assert_eq!(s, "KEY=Zq8r…; echo Zq8r… >> log # was Zq8r1LmX0vT4");
+    }
 
     #[test]
     fn snippet_redacts_every_secret_on_the_line() {

@@ -1,6 +1,8 @@
 //! JSON Lines: one finding object (as in [`json`](super::json)) per line, written as soon as
 //! a worker finds it, through one lock so lines never interleave. Order follows the scan, not
-//! the file order; the summary goes to stderr.
+//! the file order; the summary goes to stderr. Nothing is kept after a line is written (the
+//! scan keeps no streamed finding either; see [`crate::scan::Hooks::stream`]), so memory stays
+//! bounded whatever the number of findings.
 
 use std::io::Write;
 use std::sync::Mutex;

@@ -93,3 +93,33 @@ pub fn write(out: &mut dyn Write, format: Format, outcome: &ScanOutcome, ctx: &C
         Format::Gitlab => gitlab::write(out, outcome, ctx),
     }
 }
+
+/// A report destination that names itself in write errors (`/dev/full: cannot write report: No
+/// space left on device`) and keeps the error's kind, so a closed pipe is still recognised as
+/// one and ends quietly.
+#[derive(Debug)]
+pub struct NamedOutput<W> {
+    inner: W,
+    name: String,
+}
+
+impl<W: Write> NamedOutput<W> {
+    /// Wraps `inner`; `name` is the file name or `standard output`.
+    pub fn new(inner: W, name: impl Into<String>) -> Self {
+        NamedOutput { inner, name: name.into() }
+    }
+
+    fn named(&self, e: io::Error) -> io::Error {
+        io::Error::new(e.kind(), format!("{}: cannot write report: {e}", self.name))
+    }
+}
+
+impl<W: Write> Write for NamedOutput<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.inner.write(buf).map_err(|e| self.named(e))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush().map_err(|e| self.named(e))
+    }
+}

@@ -103,15 +103,20 @@ pub fn summary(findings: &[Finding], stats: &ScanStats) -> String {
         *by_sev.entry(std::cmp::Reverse(f.severity)).or_default() += 1;
         files.insert(f.path.as_str());
     }
-    let mut s = if findings.is_empty() {
+    // findings that were streamed (JSONL) are not in `findings`, only counted in the stats
+    for (sev, n) in &stats.streamed.by_severity {
+        *by_sev.entry(std::cmp::Reverse(*sev)).or_default() += n;
+    }
+    let total = findings.len() as u64 + stats.streamed.by_severity.values().sum::<u64>();
+    let mut s = if total == 0 {
         "no leaks found".to_string()
     } else {
         let sev: Vec<String> = by_sev.iter().map(|(k, v)| format!("{v} {}", k.0)).collect();
         format!(
             "{} ({}) in {}",
-            plural(findings.len() as u64, "finding", "findings"),
+            plural(total, "finding", "findings"),
             sev.join(", "),
-            plural(files.len() as u64, "file", "files")
+            plural(files.len() as u64 + stats.streamed.files, "file", "files")
         )
     };
     if stats.commits > 0 {

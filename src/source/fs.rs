@@ -152,6 +152,63 @@ pub fn read_file(fs_path: &Path, path: &str, max: u64, buf: &mut Vec<u8>, sink: 
 mod tests {
     use super::*;
 
+    /// Records what a source hands on.
+    #[derive(Default)]
+    struct Record {
+        blobs: Vec<String>,
+        skips: Vec<(String, SkipReason, String)>,
+    }
+
+    impl BlobSink for Record {
+        fn blob(&mut self, blob: Blob<'_>) -> bool {
+            self.blobs.push(blob.origin.path().to_string());
+            false
+        }
+        fn skipped(&mut self, path: &str, reason: SkipReason, _bytes: u64, detail: &str) {
+            self.skips.push((path.to_string(), reason, detail.to_string()));
+        }
+    }
+
+    /// A file that fails while it is read (here `/proc/self/mem`, a regular file whose first
+    /// page cannot be read: EIO, as a disk error or a file truncated under a mapped read would
+    /// give) is counted as unreadable with the reason, never a panic.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_read_error_is_counted_as_unreadable() {
+        let mut rec = Record::default();
+        read_file(Path::new("/proc/self/mem"), "mem", 1 << 20, &mut Vec::new(), &mut rec);
+        assert!(rec.blobs.is_empty());
+        assert_eq!(rec.skips.len(), 1, "{:?}", rec.skips);
+        assert_eq!(rec.skips[0].1, SkipReason::Unreadable);
+        assert!(!rec.skips[0].2.is_empty());
+    }
+
+    /// A file deleted between the walk listing it and its read is unreadable, not a panic.
+    #[test]
+    fn a_vanished_file_is_counted_as_unreadable() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut rec = Record::default();
+        read_file(&dir.path().join("gone.env"), "gone.env", 1 << 20, &mut Vec::new(), &mut rec);
+        assert_eq!(rec.skips.len(), 1);
+        assert_eq!((rec.skips[0].0.as_str(), rec.skips[0].1), ("gone.env", SkipReason::Unreadable));
+    }
+
+    /// A file that grows past the limit between `stat` and the read is cut at the limit and
+    /// counted as too large; one that shrinks is scanned as it is now.
+    #[test]
+    fn a_file_changing_size_while_read_is_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        std::fs::write(&p, vec![b'a'; 100]).unwrap();
+        let mut rec = Record::default();
+        read_file(&p, "f", 50, &mut Vec::new(), &mut rec);
+        assert_eq!(rec.skips[0].1, SkipReason::TooLarge);
+        std::fs::write(&p, b"").unwrap();
+        let mut rec = Record::default();
+        read_file(&p, "f", 50, &mut Vec::new(), &mut rec);
+        assert_eq!(rec.blobs, vec!["f"]);
+    }
+
     #[test]
     fn display_paths() {
         let roots = vec![PathBuf::from("/tmp/x")];

@@ -166,9 +166,24 @@ pub trait BlobSink {
 /// How many leading bytes are checked for NUL to decide a file is binary.
 pub const BINARY_PROBE: usize = 8 * 1024;
 
-/// True when the first [`BINARY_PROBE`] bytes hold a NUL.
+/// A run of NULs at least this long at the start of a file is a hole, not a binary header.
+pub const NUL_HOLE: usize = 1024;
+
+/// True when the first [`BINARY_PROBE`] bytes hold a NUL, not counting NUL padding: a run of
+/// NULs at the very end (preallocated or crash-padded files), or one of at least [`NUL_HOLE`]
+/// bytes at the very start (a log truncated under a writer that keeps its offset,
+/// `copytruncate`); their text is scanned. Short leading NUL runs are binary headers, and a
+/// file of nothing but NULs is binary.
 pub fn looks_binary(bytes: &[u8]) -> bool {
-    memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some()
+    let Some(mut first) = bytes.iter().position(|&b| b != 0) else {
+        return !bytes.is_empty();
+    };
+    if first < NUL_HOLE {
+        first = 0;
+    }
+    let last = bytes.iter().rposition(|&b| b != 0).unwrap_or(first);
+    let body = &bytes[first..=last];
+    memchr::memchr(0, &body[..body.len().min(BINARY_PROBE)]).is_some()
 }
 
 /// What a source does with bytes it has read: scan them (decoded if need be) or count a skip.
@@ -181,8 +196,8 @@ pub enum Content<'a> {
 }
 
 /// The one decision every source makes on what it read: over `max` bytes is too large,
-/// UTF-16 with a byte-order mark is decoded, a NUL in the first 8 KiB is binary, the rest is
-/// text.
+/// UTF-16 with a byte-order mark is decoded, a NUL in the first 8 KiB (NUL padding aside, see
+/// [`looks_binary`]) is binary, the rest is text.
 pub fn classify(bytes: &[u8], max: u64) -> Content<'_> {
     if bytes.len() as u64 > max {
         Content::Skip(SkipReason::TooLarge, bytes.len() as u64)
@@ -223,5 +238,22 @@ mod tests {
         let be: Vec<u8> = [0xFE, 0xFF].into_iter().chain("x".encode_utf16().flat_map(u16::to_be_bytes)).collect();
         assert_eq!(decode_utf16(&be).unwrap(), b"x");
         assert!(decode_utf16(b"plain").is_none());
+    }
+
+    #[test]
+    fn nul_padding_is_text_and_nul_inside_is_binary() {
+        assert!(!looks_binary(b""));
+        assert!(!looks_binary(b"key = 1\n\0\0\0\0"));
+        let holed = [vec![0; NUL_HOLE], b"key = 1\n".to_vec(), vec![0; 10]].concat();
+        assert!(!looks_binary(&holed));
+        assert!(looks_binary(&holed[1..]), "a short leading NUL run is a binary header");
+        assert!(looks_binary(b"\0\x01\x02key = 1"));
+        assert!(looks_binary(b"\0\0\0"));
+        assert!(looks_binary(b"\x7fELF\0\x01key = 1"));
+        assert!(looks_binary(b"\0\0\x01\0text"));
+        // a NUL past the probe is not looked at
+        let mut late = vec![b'a'; BINARY_PROBE + 10];
+        late[BINARY_PROBE + 5] = 0;
+        assert!(!looks_binary(&late));
     }
 }

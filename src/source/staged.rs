@@ -86,9 +86,24 @@ pub fn scan(repo: &Repository, max: u64, sink: &mut impl BlobSink) -> Result<u64
 
 /// The staged file's added lines, from the delta's zero-context patch.
 fn added_lines(diff: &git2::Diff<'_>, idx: usize, bytes: &[u8]) -> Vec<RangeInclusive<usize>> {
+    ranges_of(Patch::from_diff(diff, idx).ok().flatten().as_ref(), bytes)
+}
+
+/// The lines of `new` that a zero-context diff from `old` adds (1-based, inclusive ranges), as
+/// a staged scan computes them; for tests and fuzzing without a repository.
+pub fn added_lines_between(old: &[u8], new: &[u8]) -> Vec<RangeInclusive<usize>> {
+    let mut opts = DiffOptions::new();
+    opts.context_lines(0);
+    let patch = Patch::from_buffers(old, None, new, None, Some(&mut opts)).ok();
+    ranges_of(patch.as_ref(), new)
+}
+
+/// The added line ranges of a patch; without a textual patch (libgit2 judged the file
+/// binary), every line of `bytes` counts as added.
+fn ranges_of(patch: Option<&Patch<'_>>, bytes: &[u8]) -> Vec<RangeInclusive<usize>> {
     let mut out = Vec::new();
-    match Patch::from_diff(diff, idx) {
-        Ok(Some(patch)) => {
+    match patch {
+        Some(patch) if !patch.delta().flags().is_binary() => {
             for h in 0..patch.num_hunks() {
                 if let Ok((hunk, _)) = patch.hunk(h)
                     && hunk.new_lines() > 0
@@ -99,10 +114,22 @@ fn added_lines(diff: &git2::Diff<'_>, idx: usize, bytes: &[u8]) -> Vec<RangeIncl
             }
         }
         _ => {
-            // no textual patch (libgit2 judged it binary): treat every line as added
             let lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
             out.push(1..=lines);
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn added_lines_of_buffers() {
+        assert_eq!(added_lines_between(b"a\nb\nc\n", b"a\nB\nc\nd\n"), vec![2..=2, 4..=4]);
+        assert_eq!(added_lines_between(b"", b"x\ny\n"), vec![1..=2]);
+        assert!(added_lines_between(b"same\n", b"same\n").is_empty());
+        assert!(added_lines_between(b"a\nb\n", b"a\n").is_empty());
+    }
 }

@@ -1,0 +1,141 @@
+//! The bodies of keyhound's fuzz targets, shared by cargo-fuzz (`fuzz/fuzz_targets/*.rs`, on
+//! nightly) and the stable replay (`tests/it/fuzz_replay.rs`). Each takes arbitrary bytes, must
+//! never panic or hang, and asserts what holds for every input.
+//!
+//! - `matcher`: bytes as a source hands them on (UTF-16 decoded, binary or not), through the
+//!   built-in detector's public `Detector`/`Matcher` API and `finding::build`: spans inside the
+//!   input, sane locations, and no raw secret in a redacted snippet.
+//! - `rules`: arbitrary text as a user rule file (`--rules`): parsed, validated, compiled, then
+//!   used to scan the text itself; every error names the file.
+//! - `config`: arbitrary text as `.keyhound.toml`, then its rules and path globs.
+//! - `staged_lines`: the added-line ranges a staged scan computes from a zero-context diff
+//!   (keyhound's own code around libgit2's diff; it has no diff parser of its own), for an old
+//!   and a new buffer split at the first NUL byte.
+
+#![allow(dead_code)]
+
+use std::sync::OnceLock;
+
+use keyhound::finding;
+use keyhound::matcher::Detector;
+use keyhound::rules::RuleSet;
+use keyhound::rules::load::{self, RuleSource};
+use keyhound::source::{Content, Origin, classify};
+
+/// The built-in detector, built once.
+fn builtin() -> &'static Detector {
+    static D: OnceLock<Detector> = OnceLock::new();
+    D.get_or_init(|| {
+        let rules =
+            load::build(load::builtin_sources_for_scan().expect("built-in rules"), &[]).expect("built-in rules");
+        Detector::new(rules).expect("built-in detector")
+    })
+}
+
+/// Scans `hay` with `det` and checks every match and finding.
+fn scan_and_check(det: &Detector, hay: &[u8]) {
+    let mut m = det.matcher();
+    let raw = m.scan(hay);
+    for r in &raw {
+        assert!(r.span.start <= r.span.end && r.span.end <= hay.len(), "span {:?} outside {} bytes", r.span, hay.len());
+        assert!(r.secret.start <= r.secret.end && r.secret.end <= hay.len(), "secret {:?} outside the input", r.secret);
+        if let Some(p) = &r.pair {
+            assert!(p.start <= p.end && p.end <= hay.len(), "pair {p:?} outside the input");
+        }
+        assert!(r.rule < det.rules().len());
+    }
+    let origin = Origin::File { path: "fuzz.txt".to_string() };
+    for f in finding::build(hay, &origin, &raw, det.rules().rules()) {
+        let l = &f.location;
+        assert!(l.line >= 1 && l.column >= 1, "{l:?}");
+        assert!((l.end_line, l.end_column) > (l.line, l.column) || f.secret.is_empty(), "{l:?}");
+        let raw = f.secret.expose_str();
+        // a redacted value shows at most 8 characters of the secret (PEM headers aside)
+        if raw.chars().count() >= 12 && !raw.starts_with("-----BEGIN") {
+            assert_ne!(f.secret.redacted(), raw, "unredacted secret");
+            assert!(!f.snippet.contains(raw.as_str()), "raw secret in the snippet {:?}", f.snippet);
+        }
+        for p in &f.parts {
+            let part = p.secret.expose_str();
+            if part.chars().count() >= 12 {
+                assert!(!f.snippet.contains(part.as_str()), "raw second part in the snippet {:?}", f.snippet);
+            }
+        }
+    }
+}
+
+/// Fuzz target `matcher`.
+pub fn matcher(data: &[u8]) {
+    match classify(data, u64::MAX) {
+        Content::Text(text) => scan_and_check(builtin(), &text),
+        // binary input is skipped by every source; scan it anyway: the matcher takes any bytes
+        Content::Skip(..) => scan_and_check(builtin(), data),
+    }
+}
+
+/// Checks the errors of a rule build: each names the file and says why.
+fn check_errors(file: &str, errors: &[load::RuleError]) {
+    assert!(!errors.is_empty());
+    for e in errors {
+        assert!(e.file == file || e.file == "configuration", "error names {:?}, not {file}", e.file);
+        assert!(!e.reason.is_empty());
+        assert!(e.to_string().starts_with(&e.file));
+    }
+}
+
+/// Builds user rules (compiled now, as for `--rules`) and scans `hay` with them.
+fn build_and_scan(source: RuleSource, disabled: &[String], hay: &[u8]) {
+    let file = source.file.clone();
+    match load::build(vec![source], disabled) {
+        Ok(set) => scan_with(set, hay),
+        Err(errors) => check_errors(&file, &errors),
+    }
+}
+
+fn scan_with(set: RuleSet, hay: &[u8]) {
+    if let Ok(det) = Detector::new(set) {
+        scan_and_check(&det, hay);
+    }
+}
+
+/// Fuzz target `rules`.
+pub fn rules(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    match load::parse_text("fuzz.toml", &text, false) {
+        Ok(src) => build_and_scan(src, &[], data),
+        Err(e) => {
+            assert_eq!(e.file, "fuzz.toml");
+            assert!(e.to_string().starts_with("fuzz.toml: not a valid rule file"), "{e}");
+        }
+    }
+}
+
+/// Fuzz target `config`.
+pub fn config(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    match keyhound::config::Config::parse(".keyhound.toml", &text) {
+        Ok(cfg) => {
+            let _ = keyhound::policy::Policy::new(&cfg.allowlist.paths);
+            let src = RuleSource { file: ".keyhound.toml".to_string(), builtin: false, rules: cfg.rules.clone() };
+            build_and_scan(src, &cfg.disabled_rules, data);
+        }
+        Err(e) => assert!(e.to_string().starts_with(".keyhound.toml: "), "{e}"),
+    }
+}
+
+/// Fuzz target `staged_lines`.
+pub fn staged_lines(data: &[u8]) {
+    let (old, new) = match data.iter().position(|&b| b == 0) {
+        Some(p) => (&data[..p], &data[p + 1..]),
+        None => (&[][..], data),
+    };
+    let ranges = keyhound::source::staged::added_lines_between(old, new);
+    let lines = new.iter().filter(|&&b| b == b'\n').count() + 1;
+    let mut prev = 0;
+    for r in &ranges {
+        assert!(*r.start() >= 1 && r.start() <= r.end(), "{ranges:?}");
+        assert!(*r.end() <= lines, "{ranges:?} past the {lines} lines of the new text");
+        assert!(*r.start() > prev, "{ranges:?} not sorted and disjoint");
+        prev = *r.end();
+    }
+}
