@@ -115,13 +115,16 @@ fn on_added_line(f: &Finding, origin: &Origin) -> bool {
 
 impl BlobSink for Worker<'_> {
     fn blob(&mut self, blob: Blob<'_>) -> bool {
-        let raw = self.matcher.scan(blob.bytes);
+        let paths: Vec<&str> = std::iter::once(&blob.origin).chain(blob.also).map(Origin::path).collect();
+        let raw = self.matcher.scan_at(blob.bytes, &paths);
         let matched = !raw.is_empty();
         let mut found = finding::build(blob.bytes, &blob.origin, &raw, self.matcher.detector().rules().rules());
         found.retain(|f| on_added_line(f, &blob.origin));
         let copies: Vec<Finding> =
             blob.also.iter().flat_map(|o| found.iter().map(|f| f.at(o)).collect::<Vec<_>>()).collect();
         found.extend(copies);
+        // A blob under several paths ran the rules in scope at any of them; drop findings at
+        // the places a rule does not cover.
         let rules = self.matcher.detector().rules();
         found.retain(|f| rules.get(f.rule_index).applies_to_path(&f.path));
         let mut kept = 0;

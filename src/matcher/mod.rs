@@ -104,6 +104,13 @@ impl<'d> Matcher<'d> {
 
     /// Finds every credential in `hay`, sorted by position.
     pub fn scan(&mut self, hay: &[u8]) -> Vec<RawMatch> {
+        self.scan_at(hay, &[])
+    }
+
+    /// [`Matcher::scan`] for bytes found at `paths`: a rule scoped to some paths (its `path`
+    /// regex) runs only if one of them is in its scope, so an out-of-scope rule can neither
+    /// report nor win an overlap against another rule. No paths: every rule runs.
+    pub fn scan_at(&mut self, hay: &[u8], paths: &[&str]) -> Vec<RawMatch> {
         let rules = self.det.rules.rules();
         let windows = &mut self.windows;
         let touched = &mut self.touched;
@@ -126,8 +133,11 @@ impl<'d> Matcher<'d> {
         let touched = std::mem::take(&mut self.touched);
         for &r in &touched {
             let mut w = std::mem::take(&mut self.windows[r as usize]);
-            merge(&mut w);
-            self.run_rule(r as usize, &w, hay);
+            let rule = &rules[r as usize];
+            if paths.is_empty() || paths.iter().any(|p| rule.applies_to_path(p)) {
+                merge(&mut w);
+                self.run_rule(r as usize, &w, hay);
+            }
             w.clear();
             self.windows[r as usize] = w;
         }

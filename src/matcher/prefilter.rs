@@ -26,7 +26,7 @@ pub struct Prefilter {
 }
 
 impl Prefilter {
-    /// Builds the automaton for a rule set.
+    /// Builds the keyword searchers for a rule set.
     pub fn new(rules: &RuleSet) -> Result<Self, String> {
         let mut keywords: Vec<String> = Vec::new();
         let mut rules_of: Vec<Vec<u32>> = Vec::new();

@@ -77,11 +77,6 @@ pub struct Enumeration {
 }
 
 impl Enumeration {
-    /// Number of unique blobs to scan.
-    pub fn blob_count(&self) -> usize {
-        self.blobs.len()
-    }
-
     /// Position of a commit (hex id) in the walk, oldest first; unknown commits come last.
     pub fn commit_position(&self, commit_hex: &str) -> u32 {
         Oid::from_str(commit_hex).ok().and_then(|o| self.commit_order.get(&o).copied()).unwrap_or(u32::MAX)
@@ -186,17 +181,8 @@ pub fn parse_since(s: &str) -> Result<i64, String> {
     Ok(secs)
 }
 
-/// Walks history and lists the blobs to scan, with where each first appeared.
-pub fn enumerate(
-    repo: &Repository,
-    path: &Path,
-    opts: &HistoryOptions,
-    warn: &dyn Fn(&str),
-) -> Result<Enumeration, GitError> {
-    walk(repo, path, opts, warn, &mut |_, _| {})
-}
-
-/// [`enumerate`], calling `on_new` for each blob the moment it is first met.
+/// Walks history and lists the blobs to scan, with where each first appeared, calling
+/// `on_new` for each blob the moment it is first met.
 fn walk(
     repo: &Repository,
     path: &Path,
@@ -402,8 +388,7 @@ where
                     let next = rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
                     let Ok(batch) = next else { break };
                     for (id, origin) in batch {
-                        let blob = BlobRef { id, origins: vec![origin] };
-                        if read_one(repo.as_ref(), &blob, max, false, &mut sink) {
+                        if read_one(repo.as_ref(), id, std::slice::from_ref(&origin), max, false, &mut sink) {
                             mine.push(id);
                         }
                     }
@@ -430,48 +415,47 @@ where
         let repo = Repository::open(path).ok();
         let mut sink = make_sink();
         for b in again {
-            read_one(repo.as_ref(), b, max, true, &mut sink);
+            read_one(repo.as_ref(), b.id, &b.origins[1..], max, true, &mut sink);
         }
     }
     Ok(en)
 }
 
-/// Reads one blob and hands it to the sink: all its places but the first when `repeat` (its
-/// bytes were scanned for the first place already). Returns whether anything matched.
-fn read_one(repo: Option<&Repository>, b: &BlobRef, max: u64, repeat: bool, sink: &mut impl BlobSink) -> bool {
-    let first = &b.origins[0];
+/// Reads one blob and hands it to the sink for `places` (non-empty). `repeat`: its bytes were
+/// scanned and counted before, for other places (a blob that did match, so it reads and
+/// classifies as text again). Returns whether anything matched.
+fn read_one(
+    repo: Option<&Repository>,
+    id: Oid,
+    places: &[Origin],
+    max: u64,
+    repeat: bool,
+    sink: &mut impl BlobSink,
+) -> bool {
+    let first = &places[0];
     let Some(repo) = repo else {
         sink.skipped(first.path(), SkipReason::GitObjectError, 0, "cannot open the repository");
         return false;
     };
-    let what = || format!("{} (blob {})", first.path(), b.id);
+    let what = || format!("{} (blob {id})", first.path());
     if let Ok(odb) = repo.odb()
-        && let Ok((size, _)) = odb.read_header(b.id)
+        && let Ok((size, _)) = odb.read_header(id)
         && size as u64 > max
     {
-        if !repeat {
-            sink.skipped(&what(), SkipReason::TooLarge, size as u64, "");
-        }
+        sink.skipped(&what(), SkipReason::TooLarge, size as u64, "");
         return false;
     }
-    let blob = match repo.find_blob(b.id) {
+    let blob = match repo.find_blob(id) {
         Ok(blob) => blob,
         Err(e) => {
-            if !repeat {
-                sink.skipped(&what(), SkipReason::GitObjectError, 0, e.message());
-            }
+            sink.skipped(&what(), SkipReason::GitObjectError, 0, e.message());
             return false;
         }
     };
     match classify(blob.content(), max) {
-        Content::Text(text) if repeat => {
-            sink.blob(Blob { bytes: &text, origin: b.origins[1].clone(), also: &b.origins[2..], repeat: true })
-        }
-        Content::Text(text) => sink.blob(Blob { bytes: &text, origin: first.clone(), also: &b.origins[1..], repeat }),
+        Content::Text(text) => sink.blob(Blob { bytes: &text, origin: first.clone(), also: &places[1..], repeat }),
         Content::Skip(reason, n) => {
-            if !repeat {
-                sink.skipped(&what(), reason, n, "");
-            }
+            sink.skipped(&what(), reason, n, "");
             false
         }
     }

@@ -187,12 +187,18 @@ fn a_gitleaks_configuration_is_translated() {
     let r = t.run(&["scan", ".", "--format", "json", "--config", cfg.to_str().unwrap()]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     let j = r.json();
+    // notes/prod.txt is outside zephyr-deploy-key's `path`: that rule does not run there, so it
+    // cannot hide the generic detector's finding on the same value
     assert_eq!(
         summary(&j),
-        vec![f("zephyr-deploy-key", "deploy/prod.yaml", 2, 22), f("zephyr-api-token", "src/client.py", 2, 11)]
+        vec![
+            f("zephyr-deploy-key", "deploy/prod.yaml", 2, 22),
+            f("generic-api-key", "notes/prod.txt", 1, 20),
+            f("zephyr-api-token", "src/client.py", 2, 11)
+        ]
     );
-    assert_eq!(j["findings"][1]["provider"], "Custom (gitleaks configuration)");
-    assert_eq!(j["findings"][1]["rule_name"], "Zephyrcloud API token");
+    assert_eq!(j["findings"][2]["provider"], "Custom (gitleaks configuration)");
+    assert_eq!(j["findings"][2]["rule_name"], "Zephyrcloud API token");
     // the test token (rule allowlist), testdata/ (global path allowlist), the sandbox key (stopword)
     assert_eq!(j["stats"]["suppressed"]["rule_allowlist"], 3, "{}", j["stats"]);
     // [extend] useDefault = true keeps keyhound's built-in rules

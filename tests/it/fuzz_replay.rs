@@ -9,6 +9,7 @@
 #[path = "../../fuzz/targets.rs"]
 mod targets;
 
+use crate::common::XorShift;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 type Target = fn(&[u8]);
@@ -69,27 +70,9 @@ const FRAGMENTS: &[&[u8]] = &[
     b"\\",
 ];
 
-const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/=";
+const TOKEN_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/=";
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
-    }
-}
-
-/// One mutated input from a seed.
-fn mutate(rng: &mut Rng, seeds: &[Vec<u8>]) -> Vec<u8> {
+fn mutate(rng: &mut XorShift, seeds: &[Vec<u8>]) -> Vec<u8> {
     let mut v = if seeds.is_empty() || rng.below(8) == 0 { Vec::new() } else { seeds[rng.below(seeds.len())].clone() };
     for _ in 0..1 + rng.below(8) {
         let at = rng.below(v.len() + 1);
@@ -101,7 +84,7 @@ fn mutate(rng: &mut Rng, seeds: &[Vec<u8>]) -> Vec<u8> {
             2 => {
                 // a secret-shaped run, often right after a keyword
                 let n = 4 + rng.below(120);
-                let run: Vec<u8> = (0..n).map(|_| ALNUM[rng.below(ALNUM.len())]).collect();
+                let run: Vec<u8> = (0..n).map(|_| TOKEN_CHARS[rng.below(TOKEN_CHARS.len())]).collect();
                 let frag = FRAGMENTS[rng.below(12)];
                 let ins: Vec<u8> = if rng.below(2) == 0 { [frag, &run[..]].concat() } else { run };
                 v.splice(at..at, ins);
@@ -157,7 +140,7 @@ fn every_fuzz_target_survives_its_corpus_and_mutations() {
         for (i, s) in seeds.iter().enumerate() {
             run_one(name, target, s, i as u64);
         }
-        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ name.len() as u64 | 1);
+        let mut rng = XorShift::new(seed ^ name.len() as u64);
         for n in 0..iterations {
             let input = mutate(&mut rng, &seeds);
             run_one(name, target, &input, n);

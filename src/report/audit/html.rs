@@ -8,7 +8,7 @@
 use std::io::{self, Write};
 
 use crate::report::audit::model::{AuditReport, Coverage, Outcome, SecretEntry};
-use crate::report::audit::{human_bytes, human_duration, short};
+use crate::report::audit::{human_bytes, human_duration, short, yes_no};
 use crate::source::CommitInfo;
 
 /// Escapes text for HTML element content and quoted attribute values.
@@ -64,10 +64,6 @@ code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, mono
   thead { display: table-header-group; }
 }
 "#;
-
-fn yes_no(b: bool) -> &'static str {
-    if b { "yes" } else { "no" }
-}
 
 fn commit(c: Option<&CommitInfo>) -> String {
     match c {

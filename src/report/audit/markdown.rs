@@ -8,7 +8,7 @@
 use std::io::{self, Write};
 
 use crate::report::audit::model::{AuditReport, Coverage, SecretEntry};
-use crate::report::audit::{human_bytes, human_duration, short};
+use crate::report::audit::{human_bytes, human_duration, short, yes_no};
 use crate::source::CommitInfo;
 
 /// Escapes text for Markdown: backslash-escapes Markdown punctuation, turns `<`, `>` and `&`
@@ -30,10 +30,6 @@ pub fn escape(s: &str) -> String {
         }
     }
     out
-}
-
-fn yes_no(b: bool) -> &'static str {
-    if b { "yes" } else { "no" }
 }
 
 fn commit(c: Option<&CommitInfo>) -> String {

@@ -118,6 +118,11 @@ pub(crate) fn plural(n: u64, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
+/// "yes" or "no".
+pub(crate) fn yes_no(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
 /// The first 12 characters of a commit or blob id.
 pub(crate) fn short(id: &str) -> &str {
     id.get(..12).unwrap_or(id)

@@ -76,19 +76,16 @@ pub fn run_stdin_in(cwd: &Path, args: &[&str], input: &[u8]) -> Run {
     finish(child.wait_with_output().unwrap())
 }
 
-/// Deterministic pseudo-random characters for fake secrets (xorshift; no crate needed).
-pub struct Fake(u64);
+/// A deterministic pseudo-random sequence (xorshift64; no crate needed), so that a failing
+/// test reproduces.
+pub struct XorShift(u64);
 
-pub const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-pub const URLSAFE: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
-pub const HEX: &[u8] = b"0123456789abcdef";
-
-impl Fake {
+impl XorShift {
     pub fn new(seed: u64) -> Self {
-        Fake(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+        XorShift(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
     }
 
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x << 13;
         x ^= x >> 7;
@@ -97,10 +94,28 @@ impl Fake {
         x
     }
 
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+    }
+}
+
+/// Deterministic pseudo-random characters for fake secrets.
+pub struct Fake(XorShift);
+
+pub const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+pub const URLSAFE: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+pub const HEX: &[u8] = b"0123456789abcdef";
+
+impl Fake {
+    pub fn new(seed: u64) -> Self {
+        Fake(XorShift::new(seed))
+    }
+
     /// `n` characters from `alphabet`, with no run, sequence or placeholder word by chance.
     pub fn chars(&mut self, n: usize, alphabet: &[u8]) -> String {
         loop {
-            let s: String = (0..n).map(|_| alphabet[(self.next() % alphabet.len() as u64) as usize] as char).collect();
+            let s: String = (0..n).map(|_| alphabet[self.0.below(alphabet.len())] as char).collect();
             let lower = s.to_ascii_lowercase();
             let bad =
                 ["example", "fake", "xxxxx", "dummy", "here", "insert", "replace"].iter().any(|w| lower.contains(w));
