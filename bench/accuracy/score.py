@@ -193,6 +193,7 @@ def main():
     ap.add_argument("--out", default="/tmp/keyhound-accuracy")
     ap.add_argument("--tools", default=",".join(TOOLS))
     ap.add_argument("--build", action="store_true", help="run build.py into --corpus first")
+    ap.add_argument("--part", help="score only repositories of this part of repos.tsv (A or B)")
     ap.add_argument("--reuse", action="store_true", help="reuse reports already in --out (no scanning)")
     args = ap.parse_args()
 
@@ -201,6 +202,10 @@ def main():
     if args.build or not os.path.isdir(corpus):
         subprocess.run([sys.executable, os.path.join(HERE, "build.py"), "--out", corpus], check=True)
     labels = read_labels(args.labels)
+    if args.part:
+        with open(os.path.join(HERE, "repos.tsv")) as f:
+            keep = {p[0] for p in (ln.rstrip("\n").split("\t") for ln in f) if len(p) > 2 and p[2] == args.part}
+        labels = {k: v for k, v in labels.items() if k[0] in keep}
     # only labels whose file exists in the corpus can be scored
     present = {k: v for k, v in labels.items()
                if os.path.exists(os.path.join(corpus, k[0].replace("/", "__"), k[1]))}
@@ -232,6 +237,8 @@ def main():
             timing[t] = old.get(t)
     with open(tpath, "w") as f:
         json.dump(timing, f)
+    in_scope = {k[0] for k in labels}
+    flagged = {t: {k for k in keys if k[0] in in_scope} for t, keys in flagged.items()}
     res = score(labels, flagged)
     n_true = sum(1 for v in labels.values() if v["label"])
     repos = {k[0] for k in labels}
