@@ -1,0 +1,131 @@
+//! The assignment recogniser: where text gives a value a name.
+//!
+//! Credentials that carry no provider prefix are recognised by what they are called:
+//! `DB_PASSWORD=…`, `"apiKey": "…"`, `<password>…</password>`, `Authorization: Bearer …`,
+//! `--token …`. Every name-gated rule and the generic detectors ask this module for the
+//! (name, value) pairs of the lines around their keyword hits instead of each carrying a
+//! context regex of its own, so one fix to how a syntax is read helps every rule.
+//!
+//! Each syntax is a [`Syntax`]: it reads a line-aligned region and appends [`Assignment`]s.
+//!
+//! - [`operator`]: `name OP value` for `=` `:=` `::=` `:::=` `?=` `+=` `.=` `=>` `:` `<-` `==`
+//!   `!=`, with the name bare, quoted, `$`/`@`-sigilled, a dotted path, a subscript
+//!   (`os.environ["K"]`, `ENV['K']`, `$_ENV['K']`) or a typed declaration
+//!   (`var k string =`, `val k: String =`, `const k: string =`); keyword arguments, map and
+//!   object literals, YAML, JSON, TOML, INI, properties, HCL, `.env`, shell, PowerShell
+//!   (`$env:K = …`), Makefiles, Gradle; HTTP headers (`Authorization: Bearer …`) in code,
+//!   curl lines and HTTP files; long command-line flags (`--password=…`).
+//! - [`call`]: setters and pairs of string literals (`put("K", "v")`, `setProperty`,
+//!   `setenv`, `os.Setenv`, `.header("X-Api-Key", "v")`, `{"K", "v"}`), long flags followed
+//!   by their value (`--token v`), and Dockerfile `ENV K v`.
+//! - [`markup`]: XML elements (`<password>v</password>`, also with the value on its own
+//!   lines), `key`/`name` + `value` attribute pairs (`<add key="K" value="v"/>`), and
+//!   `<entry key="K">v</entry>`.
+//!
+//! Values are read by [`value`]: quoted strings (`"`, `'`, `` ` ``, `\"` inside a string,
+//! triple quotes, `r"…"`), bare tokens, YAML block scalars and values on the next line (a
+//! YAML list item under the name, `Authorization:` then `- Bearer …`), every string of a
+//! one-line array (`"tokens": ["a", "b"]`), and an HTTP auth scheme (`Bearer`, `Basic`,
+//! `Token`, …) is split off the value.
+
+pub mod call;
+pub mod markup;
+pub mod operator;
+pub mod value;
+
+use std::fmt::Debug;
+use std::ops::Range;
+
+/// How an assignment was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Form {
+    /// `name OP value` (any operator, any quoting).
+    Operator,
+    /// A setter or a pair of string literals: `put("K", "v")`.
+    Call,
+    /// A long command-line flag and its value: `--token v`.
+    Flag,
+    /// An XML element's text: `<K>v</K>`.
+    Element,
+    /// An XML `key`/`name` attribute with a `value` attribute.
+    Attribute,
+}
+
+/// One value given a name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignment {
+    /// The name, without quotes or sigils (`DB_PASSWORD`, `spring.datasource.password`).
+    pub name: Range<usize>,
+    /// The value, without quotes and without an HTTP auth scheme.
+    pub value: Range<usize>,
+    /// The HTTP auth scheme before the value (`Bearer`, `Basic`), if any.
+    pub scheme: Option<Range<usize>>,
+    /// How it was written.
+    pub form: Form,
+    /// Whether the value was a quoted string.
+    pub quoted: bool,
+}
+
+/// One way of writing assignments.
+pub trait Syntax: Debug + Send + Sync {
+    /// Appends the assignments whose name starts inside `region`, a range of whole lines of
+    /// `hay`. Values may continue past the region (a value on the next line).
+    fn find(&self, hay: &[u8], region: Range<usize>, out: &mut Vec<Assignment>);
+}
+
+/// Every syntax, in the order they are tried.
+static SYNTAXES: [&dyn Syntax; 3] = [&operator::Operators, &call::Calls, &markup::Markup];
+
+/// Longest name the recogniser reports.
+pub const MAX_NAME: usize = 100;
+
+/// Appends every assignment whose name starts in `region` (whole lines), sorted by name
+/// position, each (name, value) once.
+pub fn recognise(hay: &[u8], region: Range<usize>, out: &mut Vec<Assignment>) {
+    let first = out.len();
+    for s in SYNTAXES {
+        s.find(hay, region.clone(), out);
+    }
+    let tail = &mut out[first..];
+    tail.sort_by_key(|a| (a.name.start, a.value.start, a.name.end, a.value.end));
+    let mut keep = first;
+    for i in first..out.len() {
+        if keep > first {
+            let (p, c) = (&out[keep - 1], &out[i]);
+            if p.name == c.name && p.value == c.value {
+                continue;
+            }
+        }
+        out.swap(keep, i);
+        keep += 1;
+    }
+    out.truncate(keep);
+}
+
+/// Start of the line holding `pos`.
+pub fn line_start(hay: &[u8], pos: usize) -> usize {
+    memchr::memrchr(b'\n', &hay[..pos.min(hay.len())]).map_or(0, |i| i + 1)
+}
+
+/// End of the line holding `pos` (the index of its `\n`, or the end of `hay`).
+pub fn line_end(hay: &[u8], pos: usize) -> usize {
+    let pos = pos.min(hay.len());
+    memchr::memchr(b'\n', &hay[pos..]).map_or(hay.len(), |i| pos + i)
+}
+
+/// A byte that may be part of a bare name.
+pub(crate) fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+}
+
+/// The recognised (name, value) strings of a text, for tests and `rules check`.
+pub fn pairs(text: &str) -> Vec<(String, String)> {
+    let hay = text.as_bytes();
+    let mut out = Vec::new();
+    recognise(hay, 0..hay.len(), &mut out);
+    let s = |r: &Range<usize>| String::from_utf8_lossy(&hay[r.clone()]).into_owned();
+    out.iter().map(|a| (s(&a.name), s(&a.value))).collect()
+}
+
+#[cfg(test)]
+mod tests;
