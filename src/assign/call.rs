@@ -79,7 +79,13 @@ fn flags(hay: &[u8], line: usize, eol: usize, out: &mut Vec<Assignment>) {
             continue;
         }
         if let Some(val) = read_one(hay, v, eol) {
-            out.push(Assignment { name: p..e, value: val.range, scheme: val.scheme, form: Form::Flag, quoted: val.quoted });
+            out.push(Assignment {
+                name: p..e,
+                value: val.range,
+                scheme: val.scheme,
+                form: Form::Flag,
+                quoted: val.quoted,
+            });
         }
     }
 }

@@ -69,9 +69,23 @@ fn open_tag(hay: &[u8], lt: usize) -> Option<Tag> {
             return None;
         }
         match hay[p] {
-            b'>' => return Some(Tag { qname: qname.clone(), local: local_start..qname.end, attrs, end: p + 1, self_closing: false }),
+            b'>' => {
+                return Some(Tag {
+                    qname: qname.clone(),
+                    local: local_start..qname.end,
+                    attrs,
+                    end: p + 1,
+                    self_closing: false,
+                });
+            }
             b'/' if hay.get(p + 1) == Some(&b'>') => {
-                return Some(Tag { qname: qname.clone(), local: local_start..qname.end, attrs, end: p + 2, self_closing: true });
+                return Some(Tag {
+                    qname: qname.clone(),
+                    local: local_start..qname.end,
+                    attrs,
+                    end: p + 2,
+                    self_closing: true,
+                });
             }
             b if is_tag_byte(b) => {
                 let an = p;

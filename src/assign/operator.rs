@@ -17,8 +17,24 @@ pub struct Operators;
 /// Words that stand between a declared name and its operator as its type
 /// (`var token string = …`, `val token: String = …`, `String token = …` needs none).
 const TYPE_WORDS: &[&[u8]] = &[
-    b"string", b"String", b"str", b"&str", b"&'static", b"bytes", b"[]byte", b"char", b"var", b"val", b"let", b"const",
-    b"auto", b"Text", b"SecureString", b"Secret", b"SecretStr", b"Optional",
+    b"string",
+    b"String",
+    b"str",
+    b"&str",
+    b"&'static",
+    b"bytes",
+    b"[]byte",
+    b"char",
+    b"var",
+    b"val",
+    b"let",
+    b"const",
+    b"auto",
+    b"Text",
+    b"SecureString",
+    b"Secret",
+    b"SecretStr",
+    b"Optional",
 ];
 
 impl Syntax for Operators {
@@ -153,7 +169,10 @@ fn name_ending_at(hay: &[u8], j: usize, floor: usize) -> Option<Range<usize>> {
         }
         // a quoted name must be a name, not prose
         let inner = &hay[start..close];
-        if inner.is_empty() || inner.len() > MAX_NAME || inner.iter().any(|b| !(is_name_byte(*b) || b" :/$@".contains(b))) {
+        if inner.is_empty()
+            || inner.len() > MAX_NAME
+            || inner.iter().any(|b| !(is_name_byte(*b) || b" :/$@".contains(b)))
+        {
             return None;
         }
         while start < close && matches!(hay[start], b'$' | b'@' | b':') {

@@ -76,7 +76,8 @@ fn bare_end(hay: &[u8], start: usize, eol: usize) -> usize {
     let mut end = start;
     while end < eol {
         let b = hay[end];
-        if b.is_ascii_whitespace() || matches!(b, b',' | b';' | b')' | b'}' | b']' | b'"' | b'\'' | b'`' | b'<' | b'&' | b'\\' | b'(')
+        if b.is_ascii_whitespace()
+            || matches!(b, b',' | b';' | b')' | b'}' | b']' | b'"' | b'\'' | b'`' | b'<' | b'&' | b'\\' | b'(')
         {
             break;
         }

@@ -257,6 +257,7 @@ fn translate_rule(
             .map(|k| k.to_lowercase())
             .collect(),
         regex,
+        assign: None,
         entropy: r.number(t, &at, "entropy")?.filter(|e| *e > 0.0),
         window: None,
         check: None,

@@ -8,11 +8,13 @@
 //! - `crc32-base62`: the last 6 characters are a base62 CRC32 of the 30 before them (GitHub, npm).
 //! - `pypi-macaroon`: the body after `pypi-` is a base64url libmacaroons v2 binary macaroon.
 //! - `gitlab-routable`: a GitLab routable token's base36 CRC32 and base64url routing payload.
+//! - `password`: the [password judge](crate::matcher::password) (name-gated rules only).
 
 use base64::Engine as _;
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
+use crate::matcher::password;
 use crate::matcher::randomness::looks_random;
 use crate::rules::{CheckKind, Confidence};
 
@@ -23,6 +25,17 @@ const B64URL: GeneralPurpose = GeneralPurpose::new(
 
 /// How far before a value the name of a generic assignment is looked for.
 const NAME_REACH: usize = 96;
+
+/// What the recogniser said about a name-gated match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    /// The assignment's name.
+    pub name: std::ops::Range<usize>,
+    /// The value was quoted.
+    pub quoted: bool,
+    /// The blob is source code (see [`crate::matcher::named::is_code_path`]).
+    pub code: bool,
+}
 
 /// What a check decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,14 +51,24 @@ pub enum Outcome {
 /// The generic check reads the assignment's name from the text before the value, which may
 /// begin before the regex match (the regex starts at its keyword, in the middle of
 /// `public_key`).
-pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>) -> Outcome {
+///
+/// `named` describes the assignment when the recogniser found it (name-gated rules).
+pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>, named: Option<&Named>) -> Outcome {
+    let name = named.map(|n| n.name.clone());
     let keep_if = |ok: bool| if ok { Outcome::Keep(None) } else { Outcome::Drop };
     match kind {
         CheckKind::Jwt => keep_if(jwt(&hay[secret])),
+        CheckKind::Password => match named {
+            Some(n) => {
+                let ctx = password::Context { quoted: n.quoted, code: n.code };
+                password::judge(&hay[n.name.clone()], &hay[secret], ctx).map_or(Outcome::Drop, |c| Outcome::Keep(Some(c)))
+            }
+            None => Outcome::Drop,
+        },
         CheckKind::Generic => {
-            let from = secret.start.saturating_sub(NAME_REACH);
+            let name = name.unwrap_or(secret.start.saturating_sub(NAME_REACH)..secret.start);
             let value = &hay[secret.clone()];
-            if !(generic_name_ok(&hay[from..secret.start]) && generic_value_ok(value)) {
+            if !(generic_name_ok(&hay[name]) && generic_value_ok(value)) {
                 return Outcome::Drop;
             }
             Outcome::Keep(Some(if generic_value_strong(value) { Confidence::Medium } else { Confidence::Low }))
@@ -398,7 +421,7 @@ mod tests {
         bad[10] = if bad[10] == b'a' { b'b' } else { b'a' };
         assert!(!crc32_base62_valid(&bad));
         assert!(!crc32_base62_valid(b"ghp_short"));
-        assert_eq!(judge(CheckKind::Crc32Base62, &bad, 0..bad.len()), Outcome::Keep(Some(Confidence::Low)));
+        assert_eq!(judge(CheckKind::Crc32Base62, &bad, 0..bad.len(), None), Outcome::Keep(Some(Confidence::Low)));
     }
 
     /// Appends a v2 field: varint type, varint length, content.
@@ -442,7 +465,7 @@ mod tests {
         assert!(token.starts_with("pypi-AgEIcHlwaS5vcmc"), "{token}");
         assert!(pypi_macaroon_valid(token.as_bytes()));
         assert_eq!(
-            judge(CheckKind::PypiMacaroon, token.as_bytes(), 0..token.len()),
+            judge(CheckKind::PypiMacaroon, token.as_bytes(), 0..token.len(), None),
             Outcome::Keep(Some(Confidence::High))
         );
         assert!(pypi_macaroon_valid(pypi(&macaroon(&[], 32)).as_bytes()), "no caveats");
@@ -479,7 +502,10 @@ mod tests {
         let bad = "pypi-AgEIcHlwaS5vcmc$$$$";
         assert!(!pypi_macaroon_valid(bad.as_bytes()));
         assert!(!pypi_macaroon_valid(b"AgEIcHlwaS5vcmc"));
-        assert_eq!(judge(CheckKind::PypiMacaroon, bad.as_bytes(), 0..bad.len()), Outcome::Keep(Some(Confidence::Low)));
+        assert_eq!(
+            judge(CheckKind::PypiMacaroon, bad.as_bytes(), 0..bad.len(), None),
+            Outcome::Keep(Some(Confidence::Low))
+        );
     }
 
     /// A routable token built as GitLab's design document specifies.
@@ -514,7 +540,7 @@ mod tests {
         let pat = routable("glpat-", "c:1\no:2s\nu:9ix", true);
         assert_eq!(gitlab_routable(pat.as_bytes()), Some(true), "{pat}");
         assert_eq!(
-            judge(CheckKind::GitlabRoutable, pat.as_bytes(), 0..pat.len()),
+            judge(CheckKind::GitlabRoutable, pat.as_bytes(), 0..pat.len(), None),
             Outcome::Keep(Some(Confidence::High))
         );
         let runner = routable("glrt-", "c:1\ng:3w\no:1\nt:2", true);
@@ -526,7 +552,7 @@ mod tests {
         let mut bad = pat.clone().into_bytes();
         bad[10] = if bad[10] == b'A' { b'B' } else { b'A' };
         assert_eq!(gitlab_routable(&bad), Some(false));
-        assert_eq!(judge(CheckKind::GitlabRoutable, &bad, 0..bad.len()), Outcome::Keep(Some(Confidence::Low)));
+        assert_eq!(judge(CheckKind::GitlabRoutable, &bad, 0..bad.len(), None), Outcome::Keep(Some(Confidence::Low)));
         // the checksum covers the prefix
         let other_prefix = format!("glptt-{}", &pat["glpat-".len()..]);
         assert_eq!(gitlab_routable(other_prefix.as_bytes()), Some(false));
@@ -538,7 +564,10 @@ mod tests {
         let classics = [format!("glpat-{}", "7rFxZiVv0Wy04PcuYRfB"), format!("glrt-{}", "t3_Qn8_ceAytDD4rNFAm9fn")];
         for classic in classics.iter().map(String::as_str).chain(["gldt-a.b"]) {
             assert_eq!(gitlab_routable(classic.as_bytes()), None, "{classic}");
-            assert_eq!(judge(CheckKind::GitlabRoutable, classic.as_bytes(), 0..classic.len()), Outcome::Keep(None));
+            assert_eq!(
+                judge(CheckKind::GitlabRoutable, classic.as_bytes(), 0..classic.len(), None),
+                Outcome::Keep(None)
+            );
         }
     }
 

@@ -6,6 +6,8 @@
 //!
 //! 1. the [`prefilter`] finds keyword hits and turns them into windows per rule;
 //! 2. each triggered rule's regex (compiled on first use) runs only inside its merged windows;
+//!    name-gated rules instead test the assignments that the [recogniser](crate::assign)
+//!    finds once per blob in the union of their windows ([named]);
 //! 3. [filters] and [checks] drop placeholders, low-entropy values and malformed tokens;
 //! 4. matches whose secrets overlap are resolved to one: provider rules beat generic ones,
 //!    multi-part and longer matches beat shorter ones.
@@ -14,6 +16,8 @@ pub mod checks;
 pub mod entropy;
 pub mod filters;
 pub mod grams;
+pub mod named;
+pub mod password;
 pub mod prefilter;
 pub mod randomness;
 pub mod regex;
@@ -27,6 +31,7 @@ use regex_automata::util::captures::Captures;
 
 use crate::rules::{Confidence, Rule, RuleSet};
 use prefilter::Prefilter;
+use regex::LazyRegex;
 
 /// A match before it becomes a finding: offsets into the blob.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,6 +83,10 @@ impl Detector {
             touched: Vec::new(),
             scratch: (0..n).map(|_| None).collect(),
             pair_scratch: (0..n).map(|_| None).collect(),
+            value_scratch: (0..n).map(|_| None).collect(),
+            named_rules: Vec::new(),
+            recognised: named::Recognised::default(),
+            code: false,
             found: Vec::new(),
         }
     }
@@ -93,6 +102,11 @@ pub struct Matcher<'d> {
     touched: Vec<u32>,
     scratch: Vec<Scratch>,
     pair_scratch: Vec<Scratch>,
+    value_scratch: Vec<named::ValueScratch>,
+    named_rules: Vec<u32>,
+    recognised: named::Recognised,
+    /// The blob being scanned is source code (by its first path).
+    code: bool,
     found: Vec<RawMatch>,
 }
 
@@ -130,16 +144,41 @@ impl<'d> Matcher<'d> {
             },
         );
         self.found.clear();
+        self.recognised.clear();
+        self.code = paths.first().is_some_and(|p| named::is_code_path(p));
         let touched = std::mem::take(&mut self.touched);
         for &r in &touched {
             let mut w = std::mem::take(&mut self.windows[r as usize]);
             let rule = &rules[r as usize];
             if paths.is_empty() || paths.iter().any(|p| rule.applies_to_path(p)) {
                 merge(&mut w);
-                self.run_rule(r as usize, &w, hay);
+                if rule.regex.is_some() {
+                    self.run_rule(r as usize, &w, hay);
+                }
+                if rule.assign.is_some() {
+                    for &(s, e) in &w {
+                        self.recognised.add_window(hay, s, e);
+                    }
+                    self.named_rules.push(r);
+                    self.windows[r as usize] = w;
+                    continue;
+                }
             }
             w.clear();
             self.windows[r as usize] = w;
+        }
+        if !self.named_rules.is_empty() {
+            self.recognised.run(hay);
+            let named = std::mem::take(&mut self.named_rules);
+            for &r in &named {
+                let w = std::mem::take(&mut self.windows[r as usize]);
+                self.run_named(r as usize, &w, hay);
+                let mut w = w;
+                w.clear();
+                self.windows[r as usize] = w;
+            }
+            self.named_rules = named;
+            self.named_rules.clear();
         }
         self.touched = touched;
         self.touched.clear();
@@ -148,8 +187,9 @@ impl<'d> Matcher<'d> {
 
     fn run_rule(&mut self, r: usize, windows: &[(usize, usize)], hay: &[u8]) {
         let rule = self.det.rules.get(r);
-        let Ok(re) = rule.regex.get() else { return };
-        let (cache, caps) = self.scratch[r].get_or_insert_with(|| (re.re.create_cache(), re.re.create_captures()));
+        let Some(Ok(re)) = rule.regex.as_ref().map(LazyRegex::get) else { return };
+        let mut scratch = self.scratch[r].take();
+        let (cache, caps) = scratch.get_or_insert_with(|| (re.re.create_cache(), re.re.create_captures()));
         for &(ws, we) in windows {
             let mut at = ws;
             while at < we {
@@ -167,23 +207,44 @@ impl<'d> Matcher<'d> {
                 let Some(span) = found else { break };
                 let secret = caps.get_group(re.secret_group).map_or(span.clone(), |s| s.range());
                 at = secret.end.max(span.start + 1);
-                let bytes = &hay[secret.clone()];
-                if bytes.is_empty() || filters::judge(rule, bytes).is_some() {
-                    continue;
-                }
-                let confidence = match rule.check.map(|kind| checks::judge(kind, hay, secret.clone())) {
-                    Some(checks::Outcome::Drop) => continue,
-                    Some(checks::Outcome::Keep(Some(c))) => c,
-                    _ => rule.confidence,
-                };
-                let entropy = entropy::shannon(bytes);
-                let pair = match &rule.pair {
-                    Some(_) => find_pair(rule, &mut self.pair_scratch[r], hay, &span, &secret),
-                    None => None,
-                };
-                self.found.push(RawMatch { rule: r, span, secret, pair, entropy, confidence });
+                self.accept(r, hay, span, secret, None);
             }
         }
+        self.scratch[r] = scratch;
+    }
+
+    fn run_named(&mut self, r: usize, windows: &[(usize, usize)], hay: &[u8]) {
+        let rule = self.det.rules.get(r);
+        let recognised = std::mem::take(&mut self.recognised);
+        for &(ws, we) in windows {
+            for a in recognised.in_window(ws, we) {
+                if let Some(secret) = named::test(rule, hay, a, &mut self.value_scratch[r]) {
+                    let named = checks::Named { name: a.name.clone(), quoted: a.quoted, code: self.code };
+                    self.accept(r, hay, a.name.start..a.value.end, secret, Some(&named));
+                }
+            }
+        }
+        self.recognised = recognised;
+    }
+
+    /// Filters and checks a candidate; keeps it as a match if it passes.
+    fn accept(&mut self, r: usize, hay: &[u8], span: Range<usize>, secret: Range<usize>, named: Option<&checks::Named>) {
+        let rule = self.det.rules.get(r);
+        let bytes = &hay[secret.clone()];
+        if bytes.is_empty() || filters::judge(rule, bytes).is_some() {
+            return;
+        }
+        let confidence = match rule.check.map(|kind| checks::judge(kind, hay, secret.clone(), named)) {
+            Some(checks::Outcome::Drop) => return,
+            Some(checks::Outcome::Keep(Some(c))) => c,
+            _ => rule.confidence,
+        };
+        let entropy = entropy::shannon(bytes);
+        let pair = match &rule.pair {
+            Some(_) => find_pair(rule, &mut self.pair_scratch[r], hay, &span, &secret),
+            None => None,
+        };
+        self.found.push(RawMatch { rule: r, span, secret, pair, entropy, confidence });
     }
 }
 
@@ -326,8 +387,13 @@ mod laziness_tests {
         let key = format!("ghp_{}", "q8Zr1LmX0vT4kP9sWb2NcY7uH3jD5fG6aE1z");
         let found = m.scan(format!("token: {key}\n").as_bytes());
         assert_eq!(found.len(), 1);
-        let compiled: Vec<&str> =
-            det.rules().rules().iter().filter(|r| r.regex.is_compiled()).map(|r| r.id.as_str()).collect();
+        let compiled: Vec<&str> = det
+            .rules()
+            .rules()
+            .iter()
+            .filter(|r| r.regex.as_ref().is_some_and(LazyRegex::is_compiled))
+            .map(|r| r.id.as_str())
+            .collect();
         assert!(compiled.contains(&"github-pat-classic"), "{compiled:?}");
         assert!(!compiled.contains(&"private-key-rsa"), "{compiled:?}");
         assert!(compiled.len() < 10, "only rules with a keyword hit compile: {compiled:?}");

@@ -38,8 +38,14 @@ pub struct RuleSyntax {
     /// Literals for the prefilter, matched ASCII case-insensitively.
     #[serde(default)]
     pub keywords: Vec<String>,
-    /// The regex, with a named group `secret`.
+    /// The regex, with a named group `secret` (may be empty when the rule has `assign`).
+    #[serde(default)]
     pub regex: String,
+    /// A name-gated rule: a value the [assignment recogniser](crate::assign) finds under a
+    /// name (`DB_PASSWORD=…`, `<apiKey>…</apiKey>`, `--token …`). A rule may have both this and
+    /// a `regex` (for forms that are not assignments); it needs one of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assign: Option<AssignSyntax>,
     /// Minimum Shannon entropy (bits per character) of the secret.
     #[serde(default)]
     pub entropy: Option<f64>,
@@ -134,6 +140,23 @@ pub struct Example {
     pub pair: Option<String>,
 }
 
+/// What a name-gated rule asks of an assignment.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssignSyntax {
+    /// Regex searched in the assignment's name (write `(?i)` for case-insensitive names).
+    pub name: String,
+    /// Regex the whole value must match; a named group `secret` narrows what is reported.
+    pub value: String,
+    /// HTTP auth schemes the value must come with (`Bearer`, `Basic`, case-insensitive);
+    /// empty: any value, with or without a scheme.
+    #[serde(default)]
+    pub schemes: Vec<String>,
+    /// Regex: an assignment whose name it matches is not a finding (`public`, `_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_name: Option<String>,
+}
+
 /// The second part of a multi-part credential.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -169,4 +192,8 @@ pub enum CheckKind {
     /// the CRC32 and the payload are verified (valid: high confidence, invalid: low); a token
     /// without the routable suffix (the classic random form) keeps the rule's confidence.
     GitlabRoutable,
+    /// A password under a password-like name, found by the assignment recogniser: the
+    /// [password judge](crate::matcher::password) rejects placeholders, references, types,
+    /// prompts and expressions and sets the confidence (only for rules with `assign`).
+    Password,
 }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::matcher::regex::LazyRegex;
 use crate::rules::file::{RuleFile, RuleSyntax};
-use crate::rules::{Confidence, DEFAULT_WINDOW_AFTER, Pair, Rule, RuleSet};
+use crate::rules::{AssignMatch, Confidence, DEFAULT_WINDOW_AFTER, Pair, Rule, RuleSet};
 
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
@@ -183,7 +183,16 @@ pub fn compile_rule(syn: RuleSyntax, file: &str, builtin: bool) -> Result<Rule, 
     {
         return Err(fail(format!("entropy {e} is outside 0..8 bits per character")));
     }
-    let regex = LazyRegex::with_secret(syn.regex.clone());
+    if syn.regex.is_empty() && syn.assign.is_none() {
+        return Err(fail("needs a `regex` or an `[rules.assign]` table".to_string()));
+    }
+    let regex = (!syn.regex.is_empty()).then(|| LazyRegex::with_secret(syn.regex.clone()));
+    let assign = syn.assign.as_ref().map(|a| AssignMatch {
+        name: LazyRegex::plain(a.name.clone()),
+        value: LazyRegex::plain(format!("\\A(?:{})\\z", a.value)),
+        schemes: a.schemes.iter().map(|s| s.to_ascii_lowercase()).collect(),
+        not_name: a.not_name.as_ref().map(|p| LazyRegex::plain(p.clone())),
+    });
     let allow: Vec<LazyRegex> = syn.allow.iter().map(|p| LazyRegex::plain(p.clone())).collect();
     let pair = syn.pair.as_ref().map(|p| Pair {
         name: p.name.clone(),
@@ -192,7 +201,16 @@ pub fn compile_rule(syn: RuleSyntax, file: &str, builtin: bool) -> Result<Rule, 
     });
     let path = syn.path.as_ref().map(|p| LazyRegex::plain(p.clone()));
     if !builtin {
-        regex.get().map_err(|e| fail(e.to_string()))?;
+        if let Some(regex) = &regex {
+            regex.get().map_err(|e| fail(e.to_string()))?;
+        }
+        if let Some(a) = &assign {
+            a.name.get().map_err(|e| fail(format!("assign name regex: {e}")))?;
+            a.value.get().map_err(|e| fail(format!("assign value regex: {e}")))?;
+            if let Some(n) = &a.not_name {
+                n.get().map_err(|e| fail(format!("assign not_name regex: {e}")))?;
+            }
+        }
         if let Some(p) = &path {
             p.get().map_err(|e| fail(format!("path regex: {e}")))?;
         }
@@ -211,6 +229,7 @@ pub fn compile_rule(syn: RuleSyntax, file: &str, builtin: bool) -> Result<Rule, 
         confidence: syn.confidence.unwrap_or(if syn.generic { Confidence::Low } else { Confidence::High }),
         keywords: syn.keywords.clone(),
         regex,
+        assign,
         min_entropy: syn.entropy,
         window: syn.window.unwrap_or(DEFAULT_WINDOW_AFTER).max(16),
         check: syn.check,

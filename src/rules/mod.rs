@@ -103,6 +103,20 @@ pub struct Pair {
     pub within_lines: usize,
 }
 
+/// A name-gated rule's test of an assignment (see [`crate::assign`]).
+#[derive(Debug)]
+pub struct AssignMatch {
+    /// Searched in the name.
+    pub name: LazyRegex,
+    /// Must match the whole value (compiled as `\A(?:…)\z`); its `secret` group, if any, is
+    /// what is reported.
+    pub value: LazyRegex,
+    /// Lower-cased auth schemes the value must come with; empty: any.
+    pub schemes: Vec<String>,
+    /// A name this matches is not a finding.
+    pub not_name: Option<LazyRegex>,
+}
+
 /// A validated rule, ready for the matcher.
 #[derive(Debug)]
 pub struct Rule {
@@ -118,8 +132,10 @@ pub struct Rule {
     pub confidence: Confidence,
     /// Prefilter literals.
     pub keywords: Vec<String>,
-    /// Lazily compiled regex.
-    pub regex: LazyRegex,
+    /// Lazily compiled regex (none for a rule that only has `assign`).
+    pub regex: Option<LazyRegex>,
+    /// What a name-gated rule asks of an assignment.
+    pub assign: Option<AssignMatch>,
     /// Minimum entropy of the secret.
     pub min_entropy: Option<f64>,
     /// Bytes after a keyword hit that a match may reach.

@@ -1,0 +1,105 @@
+//! Name-gated rules: values the [assignment recogniser](crate::assign) finds under a name.
+//!
+//! A rule with an `[rules.assign]` table does not carry a context regex. Its keyword hits
+//! give windows as for any rule; the matcher line-aligns the windows of every such rule that
+//! fired, runs the recogniser once per blob over their union, and then asks, for each rule,
+//! which recognised assignments have a name that starts in one of its windows, a name its
+//! `name` regex finds, an auth scheme it accepts and a value its `value` regex matches whole.
+
+use std::ops::Range;
+
+use regex_automata::meta::Cache;
+use regex_automata::util::captures::Captures;
+use regex_automata::{Anchored, Input};
+
+use crate::assign::{self, Assignment};
+use crate::rules::{AssignMatch, Rule};
+
+/// The assignments of one blob, recognised once for every name-gated rule.
+#[derive(Debug, Default)]
+pub struct Recognised {
+    regions: Vec<(usize, usize)>,
+    /// Sorted by the start of the name.
+    pub assignments: Vec<Assignment>,
+}
+
+impl Recognised {
+    /// Forgets the previous blob.
+    pub fn clear(&mut self) {
+        self.regions.clear();
+        self.assignments.clear();
+    }
+
+    /// Adds a window of a name-gated rule; [`Recognised::run`] reads the union.
+    pub fn add_window(&mut self, hay: &[u8], s: usize, e: usize) {
+        let s = assign::line_start(hay, s.min(hay.len()));
+        let e = assign::line_end(hay, e.min(hay.len()));
+        self.regions.push((s, e));
+    }
+
+    /// Recognises the assignments of the union of the windows added.
+    pub fn run(&mut self, hay: &[u8]) {
+        let w = &mut self.regions;
+        w.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(w.len());
+        for &(s, e) in w.iter() {
+            match merged.last_mut() {
+                Some(last) if s <= last.1 + 1 => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        for (s, e) in merged {
+            assign::recognise(hay, s..e, &mut self.assignments);
+        }
+    }
+
+    /// The assignments whose name starts in `s..e`.
+    pub fn in_window(&self, s: usize, e: usize) -> &[Assignment] {
+        let a = &self.assignments;
+        let from = a.partition_point(|x| x.name.start < s);
+        let to = a.partition_point(|x| x.name.start < e);
+        &a[from..to.max(from)]
+    }
+}
+
+/// Per-rule scratch for the value regex.
+pub type ValueScratch = Option<(Cache, Captures)>;
+
+/// The reported secret of `a` if it satisfies the rule's assignment test.
+pub fn test(rule: &Rule, hay: &[u8], a: &Assignment, scratch: &mut ValueScratch) -> Option<Range<usize>> {
+    let am: &AssignMatch = rule.assign.as_ref()?;
+    let name = &hay[a.name.clone()];
+    if !am.schemes.is_empty() {
+        let scheme = a.scheme.as_ref().map(|s| hay[s.clone()].to_ascii_lowercase())?;
+        if !am.schemes.iter().any(|s| s.as_bytes() == scheme.as_slice()) {
+            return None;
+        }
+    }
+    if !am.name.is_match(name) || am.not_name.as_ref().is_some_and(|n| n.is_match(name)) {
+        return None;
+    }
+    let re = am.value.get().ok()?;
+    let (cache, caps) = scratch.get_or_insert_with(|| (re.re.create_cache(), re.re.create_captures()));
+    let value = &hay[a.value.clone()];
+    re.re.search_captures_with(cache, &Input::new(value).anchored(Anchored::Yes), caps);
+    caps.get_match()?;
+    let g = caps.get_group(re.secret_group)?;
+    Some(a.value.start + g.start..a.value.start + g.end)
+}
+
+/// File extensions of source code, where an unquoted value is an expression rather than a
+/// literal (`password = form.password`); configuration, data and documentation are not code.
+const CODE_EXTENSIONS: &[&str] = &[
+    "py", "pyw", "js", "mjs", "cjs", "jsx", "ts", "tsx", "java", "kt", "kts", "scala", "groovy", "gradle", "go",
+    "rb", "php", "cs", "vb", "fs", "c", "h", "cc", "cpp", "cxx", "hpp", "m", "mm", "swift", "rs", "dart", "lua",
+    "pl", "pm", "r", "jl", "ex", "exs", "erl", "clj", "hs", "ml", "vue", "svelte", "sol", "zig", "nim", "cr",
+];
+
+/// Whether `path` names a source-code file (by extension, case-insensitive).
+pub fn is_code_path(path: &str) -> bool {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => CODE_EXTENSIONS.iter().any(|e| e.eq_ignore_ascii_case(ext)),
+        _ => false,
+    }
+}
