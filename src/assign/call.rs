@@ -20,6 +20,7 @@ impl Syntax for Calls {
             literal_pairs(hay, start, eol, out);
             flags(hay, start, eol, out);
             command_forms(hay, start, eol, out);
+            setters(hay, start, eol, out);
             start = eol + 1;
         }
     }
@@ -32,14 +33,18 @@ fn skip_blanks(hay: &[u8], mut p: usize, eol: usize) -> usize {
     p
 }
 
-/// `("K", "v"`, `{"K", "v"`, `["K", "v"`: a string literal that opens an argument list or
-/// initializer, a comma, and a second string literal.
+/// `("K", "v"`, `{"K", "v"`: a string literal that opens an argument list or initializer,
+/// a comma, and a second string literal (not in a `[` list, whose strings are items).
 fn literal_pairs(hay: &[u8], line: usize, eol: usize, out: &mut Vec<Assignment>) {
     let mut p = line;
-    while let Some(off) = memchr::memchr3(b'(', b'{', b'[', &hay[p..eol]) {
+    while let Some(off) = memchr::memchr2(b'(', b'{', &hay[p..eol]) {
         let open = p + off;
         p = open + 1;
         let q = skip_blanks(hay, p, eol);
+        // a list (`["a", "b"]`) or a Markdown code span (`` (`a`, `b`) ``) is not a pair
+        if q >= eol || !matches!(hay[q], b'"' | b'\'') {
+            continue;
+        }
         let Some((name, after)) = quoted(hay, q, eol) else { continue };
         if name.is_empty() || name.len() > MAX_NAME || !hay[name.clone()].iter().all(|&b| is_name_byte(b)) {
             continue;
@@ -55,6 +60,39 @@ fn literal_pairs(hay: &[u8], line: usize, eol: usize, out: &mut Vec<Assignment>)
         {
             out.push(Assignment { name, value: val.range, scheme: val.scheme, form: Form::Call, quoted: true });
         }
+    }
+}
+
+/// `setPassword("v")`, `withApiKey('v')`: a setter or builder method whose only argument is
+/// a string literal. The name is the method's name without `set`/`with`.
+fn setters(hay: &[u8], line: usize, eol: usize, out: &mut Vec<Assignment>) {
+    let mut p = line;
+    while let Some(off) = memchr::memchr(b'(', &hay[p..eol]) {
+        let open = p + off;
+        p = open + 1;
+        let mut s = open;
+        while s > line && (hay[s - 1].is_ascii_alphanumeric() || hay[s - 1] == b'_') {
+            s -= 1;
+        }
+        let method = &hay[s..open];
+        let prefix = if method.starts_with(b"set") {
+            3
+        } else if method.starts_with(b"with") {
+            4
+        } else {
+            continue;
+        };
+        if method.len() <= prefix || !(method[prefix].is_ascii_uppercase() || method[prefix] == b'_') {
+            continue;
+        }
+        let q = skip_blanks(hay, p, eol);
+        let Some((value, after)) = quoted(hay, q, eol) else { continue };
+        let close = skip_blanks(hay, after, eol);
+        if close >= eol || hay[close] != b')' || value.is_empty() {
+            continue;
+        }
+        let name = s + prefix + usize::from(method[prefix] == b'_')..open;
+        out.push(Assignment { name, value, scheme: None, form: Form::Call, quoted: true });
     }
 }
 

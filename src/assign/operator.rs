@@ -125,6 +125,10 @@ fn name_before(hay: &[u8], op_start: usize, colon: bool) -> Option<Range<usize>>
         }
     }
     let name = name_ending_at(hay, j, floor)?;
+    // ``the group `secret`: the …``: a Markdown code span before a colon is prose
+    if colon && (hay.get(name.end) == Some(&b'`') || prose_before(hay, line_start(hay, name.start), name.start)) {
+        return None;
+    }
     if !colon && TYPE_WORDS.contains(&&hay[name.clone()]) {
         // `var token string =`, `val token: String =`: the declared name is before the type.
         let mut k = name.start;
@@ -194,4 +198,32 @@ fn name_ending_at(hay: &[u8], j: usize, floor: usize) -> Option<Range<usize>> {
 fn valid(hay: &[u8], name: Range<usize>) -> Option<Range<usize>> {
     let s = &hay[name.clone()];
     (!s.is_empty() && s.len() <= MAX_NAME && s.iter().any(u8::is_ascii_alphabetic)).then_some(name)
+}
+
+/// Whether the text before a name ends in two or more plain words (`with the password:`,
+/// `service principal OAuth secret:`): a sentence that uses the name, not a key before a
+/// colon. Comment markers and list bullets at the start of the line are not words.
+fn prose_before(hay: &[u8], line: usize, name_start: usize) -> bool {
+    let before = &hay[line..name_start];
+    let mut words = 0;
+    let mut i = before.len();
+    loop {
+        // one blank
+        if i == 0 || before[i - 1] != b' ' {
+            break;
+        }
+        i -= 1;
+        let end = i;
+        while i > 0 && (before[i - 1].is_ascii_alphanumeric() || before[i - 1] == b'.') {
+            i -= 1;
+        }
+        if i == end || i > 0 && !matches!(before[i - 1], b' ') {
+            break;
+        }
+        words += 1;
+        if words >= 2 {
+            return true;
+        }
+    }
+    false
 }

@@ -40,15 +40,17 @@ const FORMS: &[(&str, &str, &str)] = &[
     ("ENV API_TOKEN q8Zr1LmX0vT4", "API_TOKEN", "q8Zr1LmX0vT4"),
     ("ARG API_TOKEN=q8Zr1LmX0vT4", "API_TOKEN", "q8Zr1LmX0vT4"),
     ("    password 'q8Zr1LmX0vT4'", "password", "q8Zr1LmX0vT4"),
+    ("userForm.setPassword(\"q8Zr1{!}LmX0vT4\");", "Password", "q8Zr1{!}LmX0vT4"),
+    ("builder.withApiToken('q8Zr1LmX0vT4')", "ApiToken", "q8Zr1LmX0vT4"),
     // flags
     ("deploy --token=q8Zr1LmX0vT4 --force", "--token", "q8Zr1LmX0vT4"),
     ("deploy --token q8Zr1LmX0vT4 --force", "token", "q8Zr1LmX0vT4"),
-    ("mycli login --password \"q8Zr1LmX0vT4\"", "password", "q8Zr1LmX0vT4"),
+    ("mycli login --password \"q8Zr1{!}LmX0vT4\"", "password", "q8Zr1{!}LmX0vT4"),
     // HTTP headers
     ("Authorization: Bearer q8Zr1LmX0vT4", "Authorization", "q8Zr1LmX0vT4"),
     ("curl -H \"Authorization: Bearer q8Zr1LmX0vT4\" https://api.test/", "Authorization", "q8Zr1LmX0vT4"),
     ("curl -H 'X-Api-Key: q8Zr1LmX0vT4' https://api.test/", "X-Api-Key", "q8Zr1LmX0vT4"),
-    ("headers = {\"Authorization\": \"Basic cTh6cjFsbXg6MHZ0NA==\"}", "Authorization", "cTh6cjFsbXg6MHZ0NA=="),
+    ("headers = {\"Authorization\": \"Basic cTh6c{!}jFsbXg6MHZ0NA==\"}", "Authorization", "cTh6c{!}jFsbXg6MHZ0NA=="),
     ("Authorization:\n  - Bearer q8Zr1LmX0vT4\n", "Authorization", "q8Zr1LmX0vT4"),
     // data formats
     ("api_token: q8Zr1LmX0vT4", "api_token", "q8Zr1LmX0vT4"),

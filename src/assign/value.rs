@@ -77,13 +77,27 @@ fn bare_end(hay: &[u8], start: usize, eol: usize) -> usize {
     while end < eol {
         let b = hay[end];
         if b.is_ascii_whitespace()
-            || matches!(b, b',' | b';' | b')' | b'}' | b']' | b'"' | b'\'' | b'`' | b'<' | b'&' | b'\\' | b'(')
+            || matches!(b, b',' | b';' | b')' | b'}' | b']' | b'"' | b'\'' | b'`' | b'<' | b'\\' | b'(')
+            || b == b'&' && ends_bare_value(&hay[end + 1..eol])
         {
             break;
         }
         end += 1;
     }
     end
+}
+
+/// After a `&` in a bare value: a shell operator (`&&`, `& `), an entity (`&amp;`) or the
+/// next query parameter (`&x=`) ends the value; anything else (`Tr0ub4dor&3`) is part of it.
+fn ends_bare_value(rest: &[u8]) -> bool {
+    let word =
+        rest.iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'_' || **b == b'-' || **b == b'.').count();
+    match rest.get(word) {
+        _ if rest.is_empty() => true,
+        _ if word == 0 => true,
+        Some(b'=') | Some(b';') => true,
+        _ => false,
+    }
 }
 
 fn skip_blanks(hay: &[u8], mut p: usize, eol: usize) -> usize {

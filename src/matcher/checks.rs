@@ -35,6 +35,8 @@ pub struct Named {
     pub quoted: bool,
     /// The blob is source code (see [`crate::matcher::named::is_code_path`]).
     pub code: bool,
+    /// More words follow the value on its line (see [`crate::matcher::named::followed`]).
+    pub followed: bool,
 }
 
 /// What a check decided.
@@ -60,8 +62,9 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>, named:
         CheckKind::Jwt => keep_if(jwt(&hay[secret])),
         CheckKind::Password => match named {
             Some(n) => {
-                let ctx = password::Context { quoted: n.quoted, code: n.code };
-                password::judge(&hay[n.name.clone()], &hay[secret], ctx).map_or(Outcome::Drop, |c| Outcome::Keep(Some(c)))
+                let ctx = password::Context { quoted: n.quoted, code: n.code, followed: n.followed };
+                password::judge(&hay[n.name.clone()], &hay[secret], ctx)
+                    .map_or(Outcome::Drop, |c| Outcome::Keep(Some(c)))
             }
             None => Outcome::Drop,
         },
@@ -71,7 +74,9 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>, named:
             if !(generic_name_ok(&hay[name]) && generic_value_ok(value)) {
                 return Outcome::Drop;
             }
-            Outcome::Keep(Some(if generic_value_strong(value) { Confidence::Medium } else { Confidence::Low }))
+            // a UUID is far more often an identifier (`translation_key`, `object_key`) than a key
+            let strong = generic_value_strong(value) && !is_uuid(value);
+            Outcome::Keep(Some(if strong { Confidence::Medium } else { Confidence::Low }))
         }
         CheckKind::Crc32Base62 => {
             Outcome::Keep(Some(if crc32_base62_valid(&hay[secret]) { Confidence::High } else { Confidence::Low }))
@@ -317,6 +322,7 @@ pub fn jwt(token: &[u8]) -> bool {
 const NAME_SUFFIXES: &[&str] = &[
     "id", "ids", "name", "names", "url", "uri", "path", "file", "dir", "type", "size", "length", "len", "prefix",
     "format", "field", "header", "count", "version", "ttl", "expiry", "expires", "timeout", "env", "var", "hint",
+    "keywords", "words",
 ];
 
 /// The assignment's name (the text before the value) is one that holds a secret.
@@ -360,7 +366,19 @@ pub fn generic_value_ok(v: &[u8]) -> bool {
     if is_dotted_identifier(v) || is_path_with_extension(v) {
         return false;
     }
+    // a JWT is the jwt rule's to judge (it rejects unsigned `alg: none` tokens)
+    if v.starts_with(b"eyJ") && v.iter().filter(|&&b| b == b'.').count() == 2 {
+        return false;
+    }
     looks_random(v)
+}
+
+/// `8-4-4-4-12` hexadecimal digits.
+pub fn is_uuid(v: &[u8]) -> bool {
+    v.len() == 36
+        && v.iter()
+            .enumerate()
+            .all(|(i, b)| if matches!(i, 8 | 13 | 18 | 23) { *b == b'-' } else { b.is_ascii_hexdigit() })
 }
 
 fn is_ident(s: &[u8]) -> bool {

@@ -219,7 +219,8 @@ impl<'d> Matcher<'d> {
         for &(ws, we) in windows {
             for a in recognised.in_window(ws, we) {
                 if let Some(secret) = named::test(rule, hay, a, &mut self.value_scratch[r]) {
-                    let named = checks::Named { name: a.name.clone(), quoted: a.quoted, code: self.code };
+                    let followed = named::followed(hay, a.value.end);
+                    let named = checks::Named { name: a.name.clone(), quoted: a.quoted, code: self.code, followed };
                     self.accept(r, hay, a.name.start..a.value.end, secret, Some(&named));
                 }
             }
@@ -228,7 +229,14 @@ impl<'d> Matcher<'d> {
     }
 
     /// Filters and checks a candidate; keeps it as a match if it passes.
-    fn accept(&mut self, r: usize, hay: &[u8], span: Range<usize>, secret: Range<usize>, named: Option<&checks::Named>) {
+    fn accept(
+        &mut self,
+        r: usize,
+        hay: &[u8],
+        span: Range<usize>,
+        secret: Range<usize>,
+        named: Option<&checks::Named>,
+    ) {
         let rule = self.det.rules.get(r);
         let bytes = &hay[secret.clone()];
         if bytes.is_empty() || filters::judge(rule, bytes).is_some() {

@@ -90,10 +90,31 @@ pub fn test(rule: &Rule, hay: &[u8], a: &Assignment, scratch: &mut ValueScratch)
 /// File extensions of source code, where an unquoted value is an expression rather than a
 /// literal (`password = form.password`); configuration, data and documentation are not code.
 const CODE_EXTENSIONS: &[&str] = &[
-    "py", "pyw", "js", "mjs", "cjs", "jsx", "ts", "tsx", "java", "kt", "kts", "scala", "groovy", "gradle", "go",
-    "rb", "php", "cs", "vb", "fs", "c", "h", "cc", "cpp", "cxx", "hpp", "m", "mm", "swift", "rs", "dart", "lua",
-    "pl", "pm", "r", "jl", "ex", "exs", "erl", "clj", "hs", "ml", "vue", "svelte", "sol", "zig", "nim", "cr",
+    "py", "pyw", "js", "mjs", "cjs", "jsx", "ts", "tsx", "java", "kt", "kts", "scala", "groovy", "gradle", "go", "rb",
+    "php", "cs", "vb", "fs", "c", "h", "cc", "cpp", "cxx", "hpp", "m", "mm", "swift", "rs", "dart", "lua", "pl", "pm",
+    "r", "jl", "ex", "exs", "erl", "clj", "hs", "ml", "vue", "svelte", "sol", "zig", "nim", "cr", "ps1", "psm1", "tf",
+    "hcl", "bicep",
 ];
+
+/// Whether a word follows the value that ends at `end` on its line (`password=Invalid username
+/// and password.`, `password = ConvertTo-SecureString $x`): prose or an expression, not a
+/// value. A comment, a closing bracket or punctuation after the value is not a word.
+pub fn followed(hay: &[u8], end: usize) -> bool {
+    // `GOCSPX-<secret>`, `key_${SUFFIX}`: the value is the start of a template
+    if matches!(hay.get(end), Some(b'<' | b'{' | b'$' | b'%')) {
+        return true;
+    }
+    let mut p = end;
+    while p < hay.len() && matches!(hay[p], b'"' | b'\'' | b'`') {
+        p += 1;
+    }
+    let mut spaced = false;
+    while p < hay.len() && matches!(hay[p], b' ' | b'\t') {
+        p += 1;
+        spaced = true;
+    }
+    spaced && p < hay.len() && (hay[p].is_ascii_alphanumeric() || matches!(hay[p], b'$' | b'-'))
+}
 
 /// Whether `path` names a source-code file (by extension, case-insensitive).
 pub fn is_code_path(path: &str) -> bool {

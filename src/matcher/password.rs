@@ -9,36 +9,154 @@
 //! again or a type (`password: string`, `type="password"`), booleans and nulls, prompts and
 //! labels (`"Enter your password:"`), paths and URLs, and in source code an unquoted
 //! identifier (`password = form.password`). A value that is none of these under a strong
-//! name (password, passwd, pwd, passphrase) is a finding at medium confidence; under a weaker
-//! name (`pass`, `secret`, `credentials`), or when the value is a common default such as
-//! `admin` or `postgres`, it is low.
+//! name (password, passwd, pwd, pass, passphrase, secret) is a finding at medium confidence,
+//! weak defaults such as `postgres` included (they are real credentials, and the commonest);
+//! under a weaker name (`credentials`, `pw`), or when the value reads as a translated label
+//! (`password=Contraseña`), it is low.
 
 use crate::rules::Confidence;
 
 /// Values that fill a password field without being a password (compared lower-cased).
 const NOT_PASSWORDS: &[&str] = &[
-    "true", "false", "yes", "no", "on", "off", "null", "nil", "none", "undefined", "empty", "blank", "n/a", "na",
-    "string", "str", "text", "bool", "boolean", "int", "integer", "number", "char", "bytes", "byte", "object",
-    "any", "secret", "secrets", "password", "passwd", "pass", "pwd", "passphrase", "credential", "credentials",
-    "hidden", "masked", "required", "optional", "securestring", "secretstr", "secretstring", "varchar",
-    "changeme", "changeit", "change_me", "change-me", "replaceme", "todo", "tbd", "fixme", "redacted", "removed",
-    "omitted", "hunter2", "default", "value", "new", "old", "current", "confirm", "random", "generated",
-    "prompt", "input", "env", "file", "stdin", "unset", "notset", "not_set", "sensitive", "protected",
+    "true",
+    "false",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "null",
+    "nil",
+    "none",
+    "undefined",
+    "empty",
+    "blank",
+    "n/a",
+    "na",
+    "string",
+    "str",
+    "text",
+    "bool",
+    "boolean",
+    "int",
+    "integer",
+    "number",
+    "char",
+    "bytes",
+    "byte",
+    "object",
+    "any",
+    "secrets",
+    "passwd",
+    "pwd",
+    "passphrase",
+    "credential",
+    "credentials",
+    "foobar",
+    "hashed",
+    "encrypted",
+    "plain",
+    "plaintext",
+    "bcrypt",
+    "argon2",
+    "sha256",
+    "md5",
+    "function",
+    "typeof",
+    "hidden",
+    "masked",
+    "required",
+    "optional",
+    "securestring",
+    "secretstr",
+    "secretstring",
+    "varchar",
+    "changeme",
+    "changeit",
+    "change_me",
+    "change-me",
+    "replaceme",
+    "todo",
+    "tbd",
+    "fixme",
+    "redacted",
+    "removed",
+    "omitted",
+    "hunter2",
+    "default",
+    "value",
+    "new",
+    "old",
+    "current",
+    "confirm",
+    "random",
+    "generated",
+    "prompt",
+    "input",
+    "env",
+    "file",
+    "stdin",
+    "unset",
+    "notset",
+    "not_set",
+    "sensitive",
+    "protected",
 ];
 
 /// Fragments that mark a placeholder or a reference anywhere in the value (lower-cased).
 const PLACEHOLDER_PARTS: &[&str] = &[
-    "${", "{{", "}}", "$(", "#{", "%(", "<%", "[[", "your", "example", "placeholder", "changeme", "change_me",
-    "change-me", "xxxx", "****", "....", "\u{2022}", "\u{2026}", "getenv", "environ", "process.env", "secrets.",
-    "vault:", "ssm:", "secretsmanager", "keyvault", "lookup(", "env(", "env[", "env.", "settings.", "config.",
-    "params.", "values.", "request.", "args.", "options.", "self.", "this.", "input(", "_here", "-here", "insert",
-    "replace", "dummy", "fake", "sample", "redacted", "enter ", "not-a-real", "notreal", "not_real",
-];
-
-/// Common defaults: real credentials, but ones a scanner should not shout about.
-const WEAK_DEFAULTS: &[&str] = &[
-    "admin", "root", "test", "guest", "user", "demo", "postgres", "mysql", "oracle", "sa", "password1",
-    "password123", "admin123", "123456", "12345678", "qwerty", "letmein", "welcome", "toor", "pass123", "test123",
+    "${",
+    "{{",
+    "}}",
+    "$(",
+    "#{",
+    "%(",
+    "<%",
+    "[[",
+    "your",
+    "example",
+    "placeholder",
+    "changeme",
+    "change_me",
+    "change-me",
+    "xxxx",
+    "****",
+    "...",
+    "\u{2022}",
+    "\u{2026}",
+    "getenv",
+    "environ",
+    "process.env",
+    "secrets.",
+    "vault:",
+    "ssm:",
+    "secretsmanager",
+    "keyvault",
+    "lookup(",
+    "env(",
+    "env[",
+    "env.",
+    "settings.",
+    "config.",
+    "params.",
+    "values.",
+    "request.",
+    "args.",
+    "options.",
+    "self.",
+    "this.",
+    "input(",
+    "_here",
+    "-here",
+    "insert",
+    "replace",
+    "dummy",
+    "fake",
+    "sample",
+    "redacted",
+    "enter ",
+    "not-a-real",
+    "notreal",
+    "not_real",
 ];
 
 /// How the value was written and where.
@@ -48,6 +166,8 @@ pub struct Context {
     pub quoted: bool,
     /// The file is source code (an unquoted value there is an expression, not a literal).
     pub code: bool,
+    /// More words follow an unquoted value on its line (prose, or an expression).
+    pub followed: bool,
 }
 
 /// How strongly a name says "password".
@@ -63,17 +183,140 @@ pub enum NameStrength {
 
 /// Words after a password word that make the name describe a password instead of holding one.
 const DESCRIBING_WORDS: &[&str] = &[
-    "length", "len", "min", "max", "policy", "policies", "field", "fields", "label", "prompt", "hint", "regex",
-    "pattern", "reset", "forgot", "expiry", "expires", "expiration", "expired", "age", "changed", "enabled",
-    "required", "mode", "strategy", "encoder", "validator", "validation", "command", "cmd", "file", "path",
-    "dir", "url", "uri", "id", "name", "type", "env", "var", "key", "ref", "secret", "error", "message", "msg",
-    "text", "input", "form", "view", "button", "link", "page", "title", "placeholder", "visible", "show",
-    "hidden", "toggle", "strength", "rules", "complexity", "history", "count", "attempts", "retries", "lock",
-    "locked", "timeout", "ttl", "salt", "rounds", "iterations", "algorithm", "algo", "format", "mask", "char",
-    "chars", "charset", "hash", "hashed", "digest", "encrypted", "callback", "provider", "handler", "manager",
-    "service", "store", "storage", "source", "helper", "less", "auth", "authentication", "login", "grant",
-    "flow", "sync", "change", "update", "confirm", "confirmation", "repeat", "again", "verify", "check", "match",
-    "matches", "valid", "invalid", "set", "get", "is", "has", "use", "new", "old", "current",
+    "length",
+    "len",
+    "min",
+    "max",
+    "policy",
+    "policies",
+    "field",
+    "fields",
+    "label",
+    "prompt",
+    "hint",
+    "regex",
+    "pattern",
+    "reset",
+    "forgot",
+    "expiry",
+    "expires",
+    "expiration",
+    "expired",
+    "age",
+    "changed",
+    "enabled",
+    "required",
+    "mode",
+    "strategy",
+    "encoder",
+    "validator",
+    "validation",
+    "command",
+    "cmd",
+    "file",
+    "path",
+    "dir",
+    "url",
+    "uri",
+    "id",
+    "name",
+    "type",
+    "env",
+    "var",
+    "key",
+    "ref",
+    "secret",
+    "error",
+    "message",
+    "msg",
+    "text",
+    "input",
+    "form",
+    "view",
+    "button",
+    "link",
+    "page",
+    "title",
+    "placeholder",
+    "visible",
+    "show",
+    "hidden",
+    "toggle",
+    "strength",
+    "rules",
+    "complexity",
+    "history",
+    "count",
+    "attempts",
+    "retries",
+    "lock",
+    "locked",
+    "timeout",
+    "ttl",
+    "salt",
+    "rounds",
+    "iterations",
+    "algorithm",
+    "algo",
+    "format",
+    "mask",
+    "char",
+    "chars",
+    "charset",
+    "hash",
+    "hashed",
+    "digest",
+    "encrypted",
+    "callback",
+    "provider",
+    "handler",
+    "manager",
+    "service",
+    "store",
+    "storage",
+    "source",
+    "helper",
+    "less",
+    "auth",
+    "authentication",
+    "login",
+    "grant",
+    "flow",
+    "sync",
+    "change",
+    "update",
+    "verify",
+    "check",
+    "match",
+    "matches",
+    "valid",
+    "invalid",
+    "set",
+    "get",
+    "is",
+    "has",
+    "use",
+    "encryption",
+    "hasher",
+    "hashers",
+    "broker",
+    "brokers",
+    "resets",
+    "wo",
+    "version",
+    "manage",
+    "management",
+    "generator",
+    "generate",
+    "encode",
+    "encoder",
+    "decode",
+];
+
+/// Words that make a value a placeholder when it also names a password (`the_password`,
+/// `some_pass`, `my_private_password`, `your-secret`).
+const DETERMINERS: &[&str] = &[
+    "the", "some", "my", "your", "our", "any", "this", "that", "a", "an", "enter", "insert", "sample", "dummy", "fake",
 ];
 
 /// Splits an identifier into lower-case words (`dbPassword_min` -> db, password, min).
@@ -113,8 +356,9 @@ pub fn name_strength(name: &[u8]) -> NameStrength {
     }
     // a describing word before: `new_password`, `confirm_password`, `password_reset` stay
     // passwords when literal; but `forgot_password`, `show_password`, `min_password` describe
-    if w[..last].iter().any(|x| matches!(x.as_str(), "forgot" | "show" | "min" | "max" | "reset" | "toggle" | "is" | "has" | "use" | "no"))
-    {
+    if w[..last].iter().any(|x| {
+        matches!(x.as_str(), "forgot" | "show" | "min" | "max" | "reset" | "toggle" | "is" | "has" | "use" | "no")
+    }) {
         return NameStrength::None;
     }
     password_word(&w[last])
@@ -125,7 +369,8 @@ fn password_word(w: &str) -> NameStrength {
         "password" | "passwd" | "pwd" | "passphrase" | "passwort" | "passw" | "pword" | "dbpassword" | "dbpass"
         | "adminpassword" | "rootpassword" | "userpassword" | "mysqlpassword" | "pgpassword" | "keystorepassword"
         | "storepass" | "keypass" | "truststorepassword" => NameStrength::Strong,
-        "pass" | "passwords" | "secret" | "credential" | "credentials" | "pw" => NameStrength::Weak,
+        "pass" | "secret" => NameStrength::Strong,
+        "passwords" | "credential" | "credentials" | "pw" => NameStrength::Weak,
         _ if w.ends_with("password") || w.ends_with("passwd") => NameStrength::Strong,
         _ => NameStrength::None,
     }
@@ -137,9 +382,13 @@ pub fn judge(name: &[u8], value: &[u8], ctx: Context) -> Option<Confidence> {
     if strength == NameStrength::None || !value_ok(name, value, ctx) {
         return None;
     }
-    let lower = String::from_utf8_lossy(value).to_ascii_lowercase();
-    let weak_value = WEAK_DEFAULTS.contains(&lower.as_str()) || value.len() < 5;
-    Some(if strength == NameStrength::Strong && !weak_value { Confidence::Medium } else { Confidence::Low })
+    // a translated label (`password=Contraseña`, `password=Wachtwoord`) or one capitalised word
+    let label = !value.is_ascii()
+        || value[0].is_ascii_uppercase() && value[1..].iter().all(u8::is_ascii_lowercase) && !ctx.quoted;
+    // the name as its own value (`password: password`): the commonest password, and the
+    // commonest placeholder
+    let self_named = words(value).iter().all(|w| password_word(w) != NameStrength::None);
+    Some(if strength == NameStrength::Strong && !label && !self_named { Confidence::Medium } else { Confidence::Low })
 }
 
 /// Whether `value` can be a literal password (see the module header for what is rejected).
@@ -152,16 +401,29 @@ pub fn value_ok(name: &[u8], value: &[u8], ctx: Context) -> bool {
     if NOT_PASSWORDS.contains(&lower.as_str()) || PLACEHOLDER_PARTS.iter().any(|p| lower.contains(p)) {
         return false;
     }
-    // the name again: `password: password`, `DB_PASSWORD=DB_PASSWORD`, `pwd = passwd`
-    let name_lower = String::from_utf8_lossy(name).to_ascii_lowercase();
-    if lower == name_lower || words(value).iter().all(|w| password_word(w) != NameStrength::None) {
+    let _ = name;
+    // a placeholder written as words: `the_password`, `some_pass`, `my_private_password`, and
+    // an identifier naming a password: `adminPassword`, `getPassword`, `jiraToken`
+    let w = words(value);
+    let names_secret =
+        w.iter().any(|x| password_word(x) != NameStrength::None || matches!(x.as_str(), "token" | "key"));
+    let camel = value.windows(2).any(|p| p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase());
+    let all_words = w.iter().all(|x| x.bytes().all(|b| b.is_ascii_alphabetic()));
+    if names_secret && w.len() >= 2 && (camel || all_words || w.iter().any(|x| DETERMINERS.contains(&x.as_str()))) {
         return false;
     }
-    if text.chars().any(char::is_whitespace) || text.chars().any(char::is_control) {
+    if text.chars().any(char::is_control) || ctx.followed && !ctx.quoted {
         return false;
     }
-    // a template: `{0}`, `{password}`, `%{pw}`
-    if value.contains(&b'{') && value.contains(&b'}') {
+    // a quoted passphrase may have spaces; a sentence or a prompt may not
+    if text.contains(' ') {
+        let sentence = text.split(' ').count() > 5 || text.ends_with(['.', ':', '?']) || names_secret;
+        if !ctx.quoted || sentence {
+            return false;
+        }
+    }
+    // a template or a fragment of one: `{0}`, `{password}`, `%{pw}`
+    if value.contains(&b'{') || value.contains(&b'}') {
         return false;
     }
     // one character repeated: `xxxxxx`, `******`, `000000`
@@ -176,7 +438,9 @@ pub fn value_ok(name: &[u8], value: &[u8], ctx: Context) -> bool {
     {
         return false;
     }
-    if (first == b'@' && last == b'@') || (first == b':' && value[1..].iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')) {
+    if (first == b'@' && last == b'@')
+        || (first == b':' && value[1..].iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_'))
+    {
         return false;
     }
     if matches!(last, b'}' | b'>' | b']' | b')' | b':') {
@@ -192,12 +456,39 @@ pub fn value_ok(name: &[u8], value: &[u8], ctx: Context) -> bool {
     // a file name: `password.txt`, `secrets.json`
     if let Some(dot) = text.rfind('.') {
         let ext = &text[dot + 1..];
-        if matches!(ext, "txt" | "json" | "yaml" | "yml" | "pem" | "key" | "env" | "conf" | "cfg" | "ini" | "properties" | "xml" | "toml" | "py" | "js" | "sh" | "jks" | "p12" | "pfx" | "crt" | "der" | "gpg" | "asc" | "enc" | "age")
-        {
+        if matches!(
+            ext,
+            "txt"
+                | "json"
+                | "yaml"
+                | "yml"
+                | "pem"
+                | "key"
+                | "env"
+                | "conf"
+                | "cfg"
+                | "ini"
+                | "properties"
+                | "xml"
+                | "toml"
+                | "py"
+                | "js"
+                | "sh"
+                | "jks"
+                | "p12"
+                | "pfx"
+                | "crt"
+                | "der"
+                | "gpg"
+                | "asc"
+                | "enc"
+                | "age"
+        ) {
             return false;
         }
     }
-    if ctx.code && !ctx.quoted && is_expression(value) {
+    // in source code a literal is quoted; an unquoted value is an expression
+    if ctx.code && !ctx.quoted {
         return false;
     }
     // a dotted member path in any file: `form.password`, `cfg.db.pass`
@@ -205,14 +496,6 @@ pub fn value_ok(name: &[u8], value: &[u8], ctx: Context) -> bool {
         return false;
     }
     true
-}
-
-/// An unquoted value in code that reads like an expression: an identifier, a number, a call.
-fn is_expression(v: &[u8]) -> bool {
-    let ident = |s: &[u8]| {
-        !s.is_empty() && (s[0].is_ascii_alphabetic() || s[0] == b'_') && s.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
-    };
-    ident(v) || v.iter().all(u8::is_ascii_digit) || v.split(|b| *b == b'.' || *b == b':' || *b == b'-' || *b == b'>').all(ident)
 }
 
 fn is_member_path(v: &[u8]) -> bool {
@@ -236,19 +519,45 @@ mod tests {
         v.replace("{!}", "")
     }
 
-    const CONFIG: Context = Context { quoted: false, code: false };
-    const CODE_QUOTED: Context = Context { quoted: true, code: true };
-    const CODE_BARE: Context = Context { quoted: false, code: true };
+    const CONFIG: Context = Context { quoted: false, code: false, followed: false };
+    const CODE_QUOTED: Context = Context { quoted: true, code: true, followed: false };
+    const CODE_BARE: Context = Context { quoted: false, code: true, followed: false };
 
     #[test]
     fn names() {
-        for n in ["password", "DB_PASSWORD", "dbPassword", "spring.datasource.password", "PGPASSWORD", "pwd", "MYSQL_ROOT_PASSWORD", "passphrase", "new_password", "keystorePassword"] {
+        for n in [
+            "password",
+            "DB_PASSWORD",
+            "dbPassword",
+            "spring.datasource.password",
+            "PGPASSWORD",
+            "pwd",
+            "MYSQL_ROOT_PASSWORD",
+            "passphrase",
+            "new_password",
+            "keystorePassword",
+        ] {
             assert_eq!(name_strength(n.as_bytes()), NameStrength::Strong, "{n}");
         }
-        for n in ["pass", "DB_PASS", "secret", "client_secret", "credentials"] {
+        for n in ["credentials", "pw"] {
             assert_eq!(name_strength(n.as_bytes()), NameStrength::Weak, "{n}");
         }
-        for n in ["password_length", "passwordField", "forgot_password", "PASSWORD_RESET_URL", "bypass", "compass", "passenger", "password_hash_algorithm", "show_password", "secret_name", "secretKeyRef", "api_key"] {
+        for n in [
+            "password_length",
+            "passwordField",
+            "forgot_password",
+            "PASSWORD_RESET_URL",
+            "bypass",
+            "compass",
+            "passenger",
+            "password_hash_algorithm",
+            "show_password",
+            "secret_name",
+            "secretKeyRef",
+            "api_key",
+            "password_encryption",
+            "PASSWORD_HASHERS",
+        ] {
             assert_eq!(name_strength(n.as_bytes()), NameStrength::None, "{n}");
         }
     }
@@ -258,9 +567,12 @@ mod tests {
         for (name, v, ctx, want) in [
             ("password", "super{!}$ecret", CODE_QUOTED, Confidence::Medium),
             ("DB_PASSWORD", "Zx8#k{!}Q2!mW9", CONFIG, Confidence::Medium),
-            ("POSTGRES_PASSWORD", "postgres", CONFIG, Confidence::Low),
+            ("POSTGRES_PASSWORD", "post{!}gres", CONFIG, Confidence::Medium),
+            ("password", "thi$ 1s c{!}OmplExEr", CODE_QUOTED, Confidence::Medium),
+            ("password", "Wacht{!}woord", CONFIG, Confidence::Low),
+            ("credentials", "hunter{!}22x", CONFIG, Confidence::Low),
             ("password", "s3cr3t{!}P4ss", CONFIG, Confidence::Medium),
-            ("pass", "hunter{!}22x", CONFIG, Confidence::Low),
+            ("pass", "hunter{!}22x", CONFIG, Confidence::Medium),
             ("password", "$2a$10$N9qo8uLOickgx2{!}ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy", CONFIG, Confidence::Medium),
         ] {
             assert_eq!(judge(name.as_bytes(), unmark(v).as_bytes(), ctx), Some(want), "{name}={v}");
@@ -284,7 +596,13 @@ mod tests {
             ("true", CONFIG),
             ("null", CONFIG),
             ("string", CODE_BARE),
-            ("password", CONFIG),
+            ("the_password", CONFIG),
+            ("some_pass", CONFIG),
+            ("adminPassword", CODE_QUOTED),
+            ("jiraToken", CONFIG),
+            ("api-key", CODE_QUOTED),
+            ("2MbI7{!", CONFIG),
+            ("Invalid username and password.", CONFIG),
             ("Enter your password:", CODE_QUOTED),
             ("form.password", CODE_BARE),
             ("self.password", CODE_BARE),

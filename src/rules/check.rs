@@ -160,7 +160,7 @@ provider = "p"
 severity = "low"
 keywords = ["abc"]
 regex = '(?P<secret>abc[0-9]{4})'
-examples = [{ text = "abcd", secret = "abcd" }]
+examples = [{ text = "abcd", secret = "abcd" }] # keyhound:allow
 negative_examples = ["abc1234"]
 
 [[rules]]

@@ -83,7 +83,7 @@ fn generic_negatives_in_every_file_kind() {
             "npm lock",
             "\"integrity\": \"sha512-3dA1u8S3TQq5xkCNRkVjG8J0c0vM0Zr8Jc0pTnqUuS6Wv4yHc2x6uXJ1aXbF2N9Qk==\",".into(),
         ),
-        ("words", "secret = \"correct-horse-battery-staple\"".into()),
+        ("words", "token = \"correct-horse-battery-staple\"".into()),
         ("snake words", "password: not_a_real_password_value".into()),
         ("placeholder", "api_key: \"<YOUR_API_KEY>\"".into()),
         ("changeme", "DB_PASSWORD=changeme".into()),

@@ -14,3 +14,4 @@ mod hostile;
 mod reports;
 mod rules_cmd;
 mod scan_dir;
+mod syntax_matrix;
