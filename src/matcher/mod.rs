@@ -219,7 +219,9 @@ impl<'d> Matcher<'d> {
         for &(ws, we) in windows {
             for a in recognised.in_window(ws, we) {
                 if let Some(secret) = named::test(rule, hay, a, &mut self.value_scratch[r]) {
-                    let followed = named::followed(hay, a.value.end);
+                    // arguments follow a flag's value, and a closing tag an element's
+                    let operator = a.form == crate::assign::Form::Operator && hay.get(a.name.start) != Some(&b'-');
+                    let followed = operator && named::followed(hay, a.value.end);
                     let named = checks::Named { name: a.name.clone(), quoted: a.quoted, code: self.code, followed };
                     self.accept(r, hay, a.name.start..a.value.end, secret, Some(&named));
                 }

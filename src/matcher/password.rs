@@ -17,146 +17,26 @@
 use crate::rules::Confidence;
 
 /// Values that fill a password field without being a password (compared lower-cased).
+#[rustfmt::skip]
 const NOT_PASSWORDS: &[&str] = &[
-    "true",
-    "false",
-    "yes",
-    "no",
-    "on",
-    "off",
-    "null",
-    "nil",
-    "none",
-    "undefined",
-    "empty",
-    "blank",
-    "n/a",
-    "na",
-    "string",
-    "str",
-    "text",
-    "bool",
-    "boolean",
-    "int",
-    "integer",
-    "number",
-    "char",
-    "bytes",
-    "byte",
-    "object",
-    "any",
-    "secrets",
-    "passwd",
-    "pwd",
-    "passphrase",
-    "credential",
-    "credentials",
-    "foobar",
-    "hashed",
-    "encrypted",
-    "plain",
-    "plaintext",
-    "bcrypt",
-    "argon2",
-    "sha256",
-    "md5",
-    "function",
-    "typeof",
-    "hidden",
-    "masked",
-    "required",
-    "optional",
-    "securestring",
-    "secretstr",
-    "secretstring",
-    "varchar",
-    "changeme",
-    "changeit",
-    "change_me",
-    "change-me",
-    "replaceme",
-    "todo",
-    "tbd",
-    "fixme",
-    "redacted",
-    "removed",
-    "omitted",
-    "hunter2",
-    "default",
-    "value",
-    "new",
-    "old",
-    "current",
-    "confirm",
-    "random",
-    "generated",
-    "prompt",
-    "input",
-    "env",
-    "file",
-    "stdin",
-    "unset",
-    "notset",
-    "not_set",
-    "sensitive",
-    "protected",
+    "true", "false", "yes", "no", "on", "off", "null", "nil", "none", "undefined", "empty", "blank", "n/a", "na",
+    "string", "str", "text", "bool", "boolean", "int", "integer", "number", "char", "bytes", "byte", "object", "any",
+    "secrets", "passwd", "pwd", "passphrase", "credential", "credentials", "foobar", "hashed", "encrypted", "plain",
+    "plaintext", "bcrypt", "argon2", "sha256", "md5", "function", "typeof", "basic", "bearer", "digest", "foo", "bar", "baz", "qux", "quux", "header", "all", "hidden", "masked", "required",
+    "optional", "securestring", "secretstr", "secretstring", "varchar", "changeme", "changeit", "change_me",
+    "change-me", "replaceme", "todo", "tbd", "fixme", "redacted", "removed", "omitted", "hunter2", "default",
+    "value", "new", "old", "current", "confirm", "random", "generated", "prompt", "input", "env", "file", "stdin",
+    "unset", "notset", "not_set", "sensitive", "protected",
 ];
 
 /// Fragments that mark a placeholder or a reference anywhere in the value (lower-cased).
+#[rustfmt::skip]
 const PLACEHOLDER_PARTS: &[&str] = &[
-    "${",
-    "{{",
-    "}}",
-    "$(",
-    "#{",
-    "%(",
-    "<%",
-    "[[",
-    "your",
-    "example",
-    "placeholder",
-    "changeme",
-    "change_me",
-    "change-me",
-    "xxxx",
-    "****",
-    "...",
-    "\u{2022}",
-    "\u{2026}",
-    "getenv",
-    "environ",
-    "process.env",
-    "secrets.",
-    "vault:",
-    "ssm:",
-    "secretsmanager",
-    "keyvault",
-    "lookup(",
-    "env(",
-    "env[",
-    "env.",
-    "settings.",
-    "config.",
-    "params.",
-    "values.",
-    "request.",
-    "args.",
-    "options.",
-    "self.",
-    "this.",
-    "input(",
-    "_here",
-    "-here",
-    "insert",
-    "replace",
-    "dummy",
-    "fake",
-    "sample",
-    "redacted",
-    "enter ",
-    "not-a-real",
-    "notreal",
-    "not_real",
+    "${", "{{", "}}", "$(", "#{", "%(", "<%", "[[", "your", "example", "placeholder", "changeme", "change_me",
+    "change-me", "xxxx", "****", "...", "\u{2022}", "\u{2026}", "getenv", "environ", "process.env", "secrets.",
+    "vault:", "ssm:", "secretsmanager", "keyvault", "lookup(", "env(", "env[", "env.", "settings.", "config.",
+    "params.", "values.", "request.", "args.", "options.", "self.", "this.", "input(", "_here", "-here", "insert",
+    "replace", "dummy", "fake", "sample", "redacted", "enter ", "not-a-real", "notreal", "not_real",
 ];
 
 /// How the value was written and where.
@@ -182,141 +62,28 @@ pub enum NameStrength {
 }
 
 /// Words after a password word that make the name describe a password instead of holding one.
+#[rustfmt::skip]
 const DESCRIBING_WORDS: &[&str] = &[
-    "length",
-    "len",
-    "min",
-    "max",
-    "policy",
-    "policies",
-    "field",
-    "fields",
-    "label",
-    "prompt",
-    "hint",
-    "regex",
-    "pattern",
-    "reset",
-    "forgot",
-    "expiry",
-    "expires",
-    "expiration",
-    "expired",
-    "age",
-    "changed",
-    "enabled",
-    "required",
-    "mode",
-    "strategy",
-    "encoder",
-    "validator",
-    "validation",
-    "command",
-    "cmd",
-    "file",
-    "path",
-    "dir",
-    "url",
-    "uri",
-    "id",
-    "name",
-    "type",
-    "env",
-    "var",
-    "key",
-    "ref",
-    "secret",
-    "error",
-    "message",
-    "msg",
-    "text",
-    "input",
-    "form",
-    "view",
-    "button",
-    "link",
-    "page",
-    "title",
-    "placeholder",
-    "visible",
-    "show",
-    "hidden",
-    "toggle",
-    "strength",
-    "rules",
-    "complexity",
-    "history",
-    "count",
-    "attempts",
-    "retries",
-    "lock",
-    "locked",
-    "timeout",
-    "ttl",
-    "salt",
-    "rounds",
-    "iterations",
-    "algorithm",
-    "algo",
-    "format",
-    "mask",
-    "char",
-    "chars",
-    "charset",
-    "hash",
-    "hashed",
-    "digest",
-    "encrypted",
-    "callback",
-    "provider",
-    "handler",
-    "manager",
-    "service",
-    "store",
-    "storage",
-    "source",
-    "helper",
-    "less",
-    "auth",
-    "authentication",
-    "login",
-    "grant",
-    "flow",
-    "sync",
-    "change",
-    "update",
-    "verify",
-    "check",
-    "match",
-    "matches",
-    "valid",
-    "invalid",
-    "set",
-    "get",
-    "is",
-    "has",
-    "use",
-    "encryption",
-    "hasher",
-    "hashers",
-    "broker",
-    "brokers",
-    "resets",
-    "wo",
-    "version",
-    "manage",
-    "management",
-    "generator",
-    "generate",
-    "encode",
-    "encoder",
-    "decode",
+    "length", "len", "min", "max", "policy", "policies", "field", "fields", "label", "prompt", "hint", "regex",
+    "pattern", "reset", "forgot", "expiry", "expires", "expiration", "expired", "age", "changed", "enabled",
+    "required", "mode", "strategy", "encoder", "validator", "validation", "command", "cmd", "file", "path", "dir",
+    "url", "uri", "id", "name", "type", "env", "var", "key", "ref", "secret", "error", "message", "msg", "text",
+    "input", "form", "view", "button", "link", "page", "title", "placeholder", "visible", "show", "hidden", "toggle",
+    "strength", "rules", "complexity", "history", "count", "attempts", "retries", "lock", "locked", "timeout", "ttl",
+    "salt", "rounds", "iterations", "algorithm", "algo", "format", "mask", "char", "chars", "charset", "hash",
+    "hashed", "digest", "encrypted", "callback", "provider", "handler", "manager", "service", "store", "storage",
+    "source", "helper", "less", "auth", "authentication", "login", "grant", "flow", "sync", "change", "update",
+    "verify", "check", "match", "matches", "valid", "invalid", "set", "get", "is", "has", "use", "encryption",
+    "hasher", "hashers", "broker", "brokers", "resets", "wo", "version", "manage", "management", "generator",
+    "generate", "encode", "encoder", "decode", "prefix", "suffix", "alg",
 ];
 
 /// Words that make a value a placeholder when it also names a password (`the_password`,
 /// `some_pass`, `my_private_password`, `your-secret`).
+#[rustfmt::skip]
 const DETERMINERS: &[&str] = &[
-    "the", "some", "my", "your", "our", "any", "this", "that", "a", "an", "enter", "insert", "sample", "dummy", "fake",
+    "the", "some", "my", "your", "our", "any", "this", "that", "a", "an", "enter", "insert", "sample", "dummy",
+    "fake",
 ];
 
 /// Splits an identifier into lower-case words (`dbPassword_min` -> db, password, min).
@@ -357,7 +124,25 @@ pub fn name_strength(name: &[u8]) -> NameStrength {
     // a describing word before: `new_password`, `confirm_password`, `password_reset` stay
     // passwords when literal; but `forgot_password`, `show_password`, `min_password` describe
     if w[..last].iter().any(|x| {
-        matches!(x.as_str(), "forgot" | "show" | "min" | "max" | "reset" | "toggle" | "is" | "has" | "use" | "no")
+        // (`existingSecret`, `configFromSecret` name a secret object)
+        matches!(
+            x.as_str(),
+            "forgot"
+                | "show"
+                | "min"
+                | "max"
+                | "reset"
+                | "toggle"
+                | "is"
+                | "has"
+                | "use"
+                | "no"
+                | "existing"
+                | "from"
+                | "ref"
+                | "for"
+                | "avoid"
+        )
     }) {
         return NameStrength::None;
     }
@@ -370,6 +155,7 @@ fn password_word(w: &str) -> NameStrength {
         | "adminpassword" | "rootpassword" | "userpassword" | "mysqlpassword" | "pgpassword" | "keystorepassword"
         | "storepass" | "keypass" | "truststorepassword" => NameStrength::Strong,
         "pass" | "secret" => NameStrength::Strong,
+        "nopasswd" | "nopassword" => NameStrength::None,
         "passwords" | "credential" | "credentials" | "pw" => NameStrength::Weak,
         _ if w.ends_with("password") || w.ends_with("passwd") => NameStrength::Strong,
         _ => NameStrength::None,
@@ -449,8 +235,29 @@ pub fn value_ok(name: &[u8], value: &[u8], ctx: Context) -> bool {
     if lower.contains("://") || lower.starts_with("./") || lower.starts_with("../") {
         return false;
     }
-    // an upper-case placeholder or variable name: `PASSWORD_HERE`, `MY_DB_PASSWORD`, `SECRET`
-    if value.iter().all(|b| b.is_ascii_uppercase() || *b == b'_') && value.len() >= 4 {
+    // an upper-case placeholder or variable name: `PASSWORD_HERE`, `MY_DB_PASSWORD`, `SECRET`,
+    // `ACTUAL_ANSWER_CHALLENGE7`
+    let underscores = value.iter().filter(|&&b| b == b'_').count();
+    if value.iter().all(|b| b.is_ascii_uppercase() || *b == b'_' || underscores >= 2 && b.is_ascii_digit())
+        && value.len() >= 4
+    {
+        return false;
+    }
+    // a sentence written as an identifier: `if_you_see_this_please_use_docker_instead`
+    let dashes = value.iter().filter(|&&b| b == b'-').count();
+    if w.len() >= 4 && all_words && (underscores >= 3 || dashes >= 3) {
+        return false;
+    }
+    // an option string: `--secret id=mysecret,env=SECRET_VALUE`
+    if let Some(eq) = value.iter().position(|&b| b == b'=')
+        && eq > 0
+        && eq + 1 < value.len()
+        && value[..eq].iter().all(|b| b.is_ascii_lowercase() || *b == b'_')
+    {
+        return false;
+    }
+    // a shell variable inside the value: `"AWS4$AWS_SECRET_ACCESS_KEY"`
+    if value.windows(4).any(|x| x[0] == b'$' && x[1..].iter().all(|b| b.is_ascii_uppercase() || *b == b'_')) {
         return false;
     }
     // a file name: `password.txt`, `secrets.json`
@@ -556,6 +363,10 @@ mod tests {
             "secretKeyRef",
             "api_key",
             "password_encryption",
+            "existingSecret",
+            "NOPASSWD",
+            "PSAvoidUsingPlainTextForPassword",
+            "GENERIC_SECRET_ALG_PREFIX",
             "PASSWORD_HASHERS",
         ] {
             assert_eq!(name_strength(n.as_bytes()), NameStrength::None, "{n}");
@@ -601,6 +412,12 @@ mod tests {
             ("adminPassword", CODE_QUOTED),
             ("jiraToken", CONFIG),
             ("api-key", CODE_QUOTED),
+            ("if_you_see_this_please_use_vault", CONFIG),
+            ("ACTUAL_ANSWER_CHALLENGE7", CONFIG),
+            ("AWS4$AWS_SECRET_ACCESS_KEY", CODE_QUOTED),
+            ("bar", CODE_QUOTED),
+            ("id=mysecret", CONFIG),
+            ("Basic", CODE_QUOTED),
             ("2MbI7{!", CONFIG),
             ("Invalid username and password.", CONFIG),
             ("Enter your password:", CODE_QUOTED),
