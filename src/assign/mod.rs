@@ -26,9 +26,11 @@
 //! triple quotes, `r"…"`), bare tokens, YAML block scalars and values on the next line (a
 //! YAML list item under the name, `Authorization:` then `- Bearer …`), every string of a
 //! one-line array (`"tokens": ["a", "b"]`), and an HTTP auth scheme (`Bearer`, `Basic`,
-//! `Token`, …) is split off the value.
+//! `Token`, …) is split off the value. A reference with a literal default gives the default
+//! ([`fallback`]: `${DB_PASS:s3cret}`, `getenv('DB_PASS') ?: 's3cret'`).
 
 pub mod call;
+pub mod fallback;
 pub mod markup;
 pub mod operator;
 pub mod value;

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::line_end;
+use super::{fallback, line_end};
 
 /// A value as read, before it is paired with its name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +50,9 @@ pub fn read(hay: &[u8], at: usize, indent: usize, next_line: bool, out: &mut Vec
 /// Reads one quoted string or bare token at `p`, ending before `eol`.
 pub fn read_one(hay: &[u8], p: usize, eol: usize) -> Option<Value> {
     if let Some((content, _end)) = quoted(hay, p, eol) {
+        if let Some(default) = fallback::braced(hay, content.start, content.end) {
+            return Some(default);
+        }
         let (scheme, range) = split_scheme(hay, content);
         return (!range.is_empty()).then_some(Value { range, scheme, quoted: true });
     }
@@ -59,6 +62,9 @@ pub fn read_one(hay: &[u8], p: usize, eol: usize) -> Option<Value> {
     };
     if start < eol && matches!(hay[start], b'"' | b'\'' | b'`') {
         return None;
+    }
+    if let Some(default) = fallback::braced(hay, start, eol).or_else(|| fallback::after_operator(hay, start, eol)) {
+        return Some(default);
     }
     let end = bare_end(hay, start, eol);
     if end == start {

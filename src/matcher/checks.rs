@@ -8,6 +8,7 @@
 //! - `crc32-base62`: the last 6 characters are a base62 CRC32 of the 30 before them (GitHub, npm).
 //! - `pypi-macaroon`: the body after `pypi-` is a base64url libmacaroons v2 binary macaroon.
 //! - `gitlab-routable`: a GitLab routable token's base36 CRC32 and base64url routing payload.
+//! - `basic-auth`: [HTTP Basic credentials](crate::matcher::basic_auth) decoded and judged.
 //! - `password`: the [password judge](crate::matcher::password) (name-gated rules only).
 
 use base64::Engine as _;
@@ -35,6 +36,8 @@ pub struct Named {
     pub quoted: bool,
     /// The blob is source code (see [`crate::matcher::named::is_code_path`]).
     pub code: bool,
+    /// The value came after HTTP `Basic` (its base64 is judged as Basic credentials).
+    pub basic: bool,
     /// More words follow the value on its line (see [`crate::matcher::named::followed`]).
     pub followed: bool,
 }
@@ -60,6 +63,7 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>, named:
     let keep_if = |ok: bool| if ok { Outcome::Keep(None) } else { Outcome::Drop };
     match kind {
         CheckKind::Jwt => keep_if(jwt(&hay[secret])),
+        CheckKind::BasicAuth => super::basic_auth::judge(&hay[secret]),
         CheckKind::Password => match named {
             Some(n) => {
                 let ctx = password::Context { quoted: n.quoted, code: n.code, followed: n.followed };
@@ -68,6 +72,7 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>, named:
             }
             None => Outcome::Drop,
         },
+        CheckKind::Generic if named.is_some_and(|n| n.basic) => super::basic_auth::judge(&hay[secret]),
         CheckKind::Generic => {
             let name = name.unwrap_or(secret.start.saturating_sub(NAME_REACH)..secret.start);
             let value = &hay[secret.clone()];

@@ -12,6 +12,7 @@
 //! 4. matches whose secrets overlap are resolved to one: provider rules beat generic ones,
 //!    multi-part and longer matches beat shorter ones.
 
+pub mod basic_auth;
 pub mod checks;
 pub mod entropy;
 pub mod filters;
@@ -222,7 +223,13 @@ impl<'d> Matcher<'d> {
                     // arguments follow a flag's value, and a closing tag an element's
                     let operator = a.form == crate::assign::Form::Operator && hay.get(a.name.start) != Some(&b'-');
                     let followed = operator && named::followed(hay, a.value.end);
-                    let named = checks::Named { name: a.name.clone(), quoted: a.quoted, code: self.code, followed };
+                    let named = checks::Named {
+                        name: a.name.clone(),
+                        quoted: a.quoted,
+                        code: self.code,
+                        basic: a.scheme.as_ref().is_some_and(|s| hay[s.clone()].eq_ignore_ascii_case(b"basic")),
+                        followed,
+                    };
                     self.accept(r, hay, a.name.start..a.value.end, secret, Some(&named));
                 }
             }

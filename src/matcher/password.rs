@@ -74,7 +74,7 @@ const DESCRIBING_WORDS: &[&str] = &[
     "hashed", "digest", "encrypted", "callback", "provider", "handler", "manager", "service", "store", "storage",
     "source", "helper", "less", "auth", "authentication", "login", "grant", "flow", "sync", "change", "update",
     "verify", "check", "match", "matches", "valid", "invalid", "set", "get", "is", "has", "use", "encryption",
-    "hasher", "hashers", "broker", "brokers", "resets", "wo", "version", "manage", "management", "generator",
+    "hasher", "hashers", "broker", "brokers", "resets", "version", "manage", "management", "generator",
     "generate", "encode", "encoder", "decode", "prefix", "suffix", "alg",
 ];
 
@@ -193,7 +193,9 @@ pub fn value_ok(name: &[u8], value: &[u8], ctx: Context) -> bool {
     let w = words(value);
     let names_secret =
         w.iter().any(|x| password_word(x) != NameStrength::None || matches!(x.as_str(), "token" | "key"));
-    let camel = value.windows(2).any(|p| p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase());
+    // lowerCamelCase reads as an identifier; `UberSecretPassword` may well be the password
+    let camel = value[0].is_ascii_lowercase()
+        && value.windows(2).any(|p| p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase());
     let all_words = w.iter().all(|x| x.bytes().all(|b| b.is_ascii_alphabetic()));
     if names_secret && w.len() >= 2 && (camel || all_words || w.iter().any(|x| DETERMINERS.contains(&x.as_str()))) {
         return false;
@@ -229,7 +231,7 @@ pub fn value_ok(name: &[u8], value: &[u8], ctx: Context) -> bool {
     {
         return false;
     }
-    if matches!(last, b'}' | b'>' | b']' | b')' | b':') {
+    if matches!(last, b'}' | b'>' | b']' | b':') || last == b')' && !value.contains(&b'(') {
         return false;
     }
     if lower.contains("://") || lower.starts_with("./") || lower.starts_with("../") {

@@ -160,7 +160,7 @@ provider = "p"
 severity = "low"
 keywords = ["abc"]
 regex = '(?P<secret>abc[0-9]{4})'
-examples = [{ text = "abcd", secret = "abcd" }] # keyhound:allow
+examples = [{ text = "ab{!}cd", secret = "ab{!}cd" }]
 negative_examples = ["abc1234"]
 
 [[rules]]

@@ -196,4 +196,7 @@ pub enum CheckKind {
     /// [password judge](crate::matcher::password) rejects placeholders, references, types,
     /// prompts and expressions and sets the confidence (only for rules with `assign`).
     Password,
+    /// HTTP Basic credentials: base64 of `user:password`, the password judged as a password
+    /// (see [`crate::matcher::basic_auth`]).
+    BasicAuth,
 }

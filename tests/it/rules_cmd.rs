@@ -46,7 +46,7 @@ provider = "p"
 severity = "low"
 keywords = ["zz"]
 regex = '(?P<secret>zz[0-9]{4})'
-examples = [{ text = "zz12", secret = "zz12" }] # keyhound:allow
+examples = [{ text = "zz1{!}2", secret = "zz1{!}2" }]
 "#,
     );
     t.write("r/b.toml", "[[rules]]\nid = \"missing-group\"\nname = \"x\"\nprovider = \"p\"\nseverity = \"low\"\nregex = '(?P<secret>q)'\n");

@@ -1,0 +1,120 @@
+//! Literal defaults inside references: the value a reference falls back to is written in the
+//! file, and it is the credential that ships when the variable is unset.
+//!
+//! - `${DB_PASS:petclinic}` (Spring), `${DB_PASS:-s3cret}` / `${DB_PASS:=s3cret}` (shell,
+//!   Compose), bare or inside a quoted string;
+//! - `getenv('DB_PASSWORD') ?: 'p@ss'` (PHP), `process.env.DB_PASS || 'p@ss'` (JS),
+//!   `ENV['DB_PASS'] ?? 'p@ss'`, `os.environ.get('X') or 'p@ss'` (Python): an expression, a
+//!   fallback operator and a string literal.
+//!
+//! A reference without a literal default yields nothing, so it stays a non-value.
+
+use std::ops::Range;
+
+use super::value::{Value, quoted};
+
+/// The default of `${NAME:default}` / `${NAME:-default}` when `start..end` holds one.
+pub fn braced(hay: &[u8], start: usize, end: usize) -> Option<Value> {
+    let text = &hay[start..end];
+    if !text.starts_with(b"${") {
+        return None;
+    }
+    let close = start + memchr::memchr(b'}', text)?;
+    let inner = start + 2..close;
+    let colon = inner.start + memchr::memchr(b':', &hay[inner.clone()])?;
+    let name = &hay[inner.start..colon];
+    if name.is_empty() || !name.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')) {
+        return None;
+    }
+    let mut d = colon + 1;
+    if d < close && matches!(hay[d], b'-' | b'=') {
+        d += 1;
+    }
+    let default: Range<usize> = d..close;
+    let bytes = &hay[default.clone()];
+    if bytes.is_empty() || bytes.iter().any(|b| matches!(b, b'$' | b'{' | b' ' | b'\t')) {
+        return None;
+    }
+    Some(Value { range: default, scheme: None, quoted: true })
+}
+
+/// Operators after which a literal is a fallback.
+const FALLBACKS: &[&[u8]] = &[b"?:", b"||", b"??", b"or"];
+
+/// `expr ?: 'lit'`, `expr || 'lit'`, `expr ?? 'lit'`, `expr or 'lit'`: the literal, when `p`
+/// starts an expression (a name, member access, subscripts and calls) followed by one of these.
+pub fn after_operator(hay: &[u8], p: usize, eol: usize) -> Option<Value> {
+    let mut i = p;
+    let mut depth = 0usize;
+    while i < eol {
+        let b = hay[i];
+        match b {
+            b'(' | b'[' => depth += 1,
+            b')' | b']' if depth > 0 => depth -= 1,
+            b'"' | b'\'' if depth > 0 => {
+                let (_, after) = quoted(hay, i, eol)?;
+                i = after;
+                continue;
+            }
+            _ if depth > 0 => {}
+            _ if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'$' | b':' | b'-' | b'>') => {}
+            _ => break,
+        }
+        i += 1;
+    }
+    if depth != 0 || i == p {
+        return None;
+    }
+    while i < eol && matches!(hay[i], b' ' | b'\t') {
+        i += 1;
+    }
+    let op = FALLBACKS.iter().find(|op| hay[i..eol].starts_with(op))?;
+    let mut v = i + op.len();
+    while v < eol && matches!(hay[v], b' ' | b'\t') {
+        v += 1;
+    }
+    if v >= eol || !matches!(hay[v], b'"' | b'\'') {
+        return None;
+    }
+    let (content, _) = quoted(hay, v, eol)?;
+    (!content.is_empty()).then_some(Value { range: content, scheme: None, quoted: true })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(hay: &[u8], v: Option<Value>) -> Option<String> {
+        v.map(|v| String::from_utf8_lossy(&hay[v.range]).into_owned())
+    }
+
+    #[test]
+    fn braced_defaults() {
+        for (s, want) in [
+            ("${MYSQL_PASS:petclinic}", Some("petclinic")),
+            ("${DB_PASS:-s3cret}", Some("s3cret")),
+            ("${DB_PASS:=s3cret}", Some("s3cret")),
+            ("${DB_PASS}", None),
+            ("${DB_PASS:}", None),
+            ("${DB_PASS:${OTHER}}", None),
+        ] {
+            let hay = s.as_bytes();
+            assert_eq!(text(hay, braced(hay, 0, hay.len())).as_deref(), want, "{s}");
+        }
+    }
+
+    #[test]
+    fn fallback_literals() {
+        for (s, want) in [
+            ("getenv('DB_PASSWORD') ?: 'p@ss'", Some("p@ss")),
+            ("process.env.DB_PASS || \"hunter\"", Some("hunter")),
+            ("ENV['DB_PASS'] ?? 'x1'", Some("x1")),
+            ("os.environ.get('X') or 'fallback'", Some("fallback")),
+            ("getenv('DB_PASSWORD')", None),
+            ("a + 'b'", None),
+        ] {
+            let hay = s.as_bytes();
+            assert_eq!(text(hay, after_operator(hay, 0, hay.len())).as_deref(), want, "{s}");
+        }
+    }
+}

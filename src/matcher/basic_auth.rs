@@ -1,0 +1,58 @@
+//! HTTP Basic credentials (RFC 7617): the value after `Basic` is base64 of `user:password`.
+//!
+//! Decoding it tells a credential from a sample: `dXNlcjpwYXNzd2Q=` is `user:passwd`, a
+//! placeholder; the password half goes through the same [password judge](super::password)
+//! as a `password = …` assignment. A token used as the user name with an empty password
+//! (Stripe, Twilio keys) must look random. A value that is not base64 of `user:password` is
+//! kept at low confidence (some services put a bare key after `Basic`).
+
+use base64::Engine as _;
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+
+use super::checks::{Outcome, generic_value_ok};
+use super::password::{self, Context};
+use crate::rules::Confidence;
+
+const B64: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// Judges the base64 text of a Basic credential.
+pub fn judge(b64: &[u8]) -> Outcome {
+    let Ok(decoded) = B64.decode(b64) else { return Outcome::Keep(Some(Confidence::Low)) };
+    let Ok(text) = std::str::from_utf8(&decoded) else { return Outcome::Keep(Some(Confidence::Low)) };
+    let Some((user, pass)) = text.split_once(':') else { return Outcome::Keep(Some(Confidence::Low)) };
+    if text.chars().any(char::is_control) {
+        return Outcome::Drop;
+    }
+    if pass.is_empty() {
+        return if generic_value_ok(user.as_bytes()) { Outcome::Keep(None) } else { Outcome::Drop };
+    }
+    let ctx = Context { quoted: true, code: false, followed: false };
+    match password::judge(b"password", pass.as_bytes(), ctx) {
+        None => Outcome::Drop,
+        Some(c) => Outcome::Keep(Some(c.min(Confidence::Medium))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b64(s: &str) -> Vec<u8> {
+        B64.encode(s.replace("{!}", "")).into_bytes()
+    }
+
+    #[test]
+    fn decodes_and_judges_the_password() {
+        assert_eq!(judge(&b64("deploy:yoDqG8_m{!}QDYnp!lc")), Outcome::Keep(Some(Confidence::Medium)));
+        assert_eq!(judge(&b64("user:passwd")), Outcome::Drop);
+        assert_eq!(judge(&b64("username:<password>")), Outcome::Drop);
+        assert_eq!(judge(&b64("postman:password")), Outcome::Keep(Some(Confidence::Low)));
+        assert_eq!(judge(&b64("sk_test_xyz:")), Outcome::Drop);
+        assert_eq!(judge(&b64("rk_live_8fJq2Lx{!}Vn3Tb9WcPz0aYd:")), Outcome::Keep(None));
+        assert_eq!(judge(b"not base64 at all!"), Outcome::Keep(Some(Confidence::Low)));
+    }
+}
