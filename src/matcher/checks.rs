@@ -8,6 +8,7 @@
 //! - `crc32-base62`: the last 6 characters are a base62 CRC32 of the 30 before them (GitHub, npm).
 //! - `pypi-macaroon`: the body after `pypi-` is a base64url libmacaroons v2 binary macaroon.
 //! - `gitlab-routable`: a GitLab routable token's base36 CRC32 and base64url routing payload.
+//! - `plain-key` / `encrypted-key`: a PEM private key is (not) [encrypted](crate::matcher::pem).
 //! - `basic-auth`: [HTTP Basic credentials](crate::matcher::basic_auth) decoded and judged.
 //! - `password`: the [password judge](crate::matcher::password) (name-gated rules only).
 
@@ -64,6 +65,8 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>, named:
     match kind {
         CheckKind::Jwt => keep_if(jwt(&hay[secret])),
         CheckKind::BasicAuth => super::basic_auth::judge(&hay[secret]),
+        CheckKind::PlainKey => keep_if(!super::pem::encrypted(&hay[secret])),
+        CheckKind::EncryptedKey => keep_if(super::pem::encrypted(&hay[secret])),
         CheckKind::Password => match named {
             Some(n) => {
                 let ctx = password::Context { quoted: n.quoted, code: n.code, followed: n.followed };
@@ -72,7 +75,16 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>, named:
             }
             None => Outcome::Drop,
         },
-        CheckKind::Generic if named.is_some_and(|n| n.basic) => super::basic_auth::judge(&hay[secret]),
+        // `Authorization: Basic …` is authorization-basic-credentials' to report; Basic
+        // credentials under other names (`AUTH_HEADER: "Basic …"`) are judged the same way
+        CheckKind::Generic if named.is_some_and(|n| n.basic) => {
+            let name = named.map(|n| hay[n.name.clone()].to_ascii_lowercase()).unwrap_or_default();
+            if memchr::memmem::find(&name, b"authorization").is_some() {
+                Outcome::Drop
+            } else {
+                super::basic_auth::judge(&hay[secret])
+            }
+        }
         CheckKind::Generic => {
             let name = name.unwrap_or(secret.start.saturating_sub(NAME_REACH)..secret.start);
             let value = &hay[secret.clone()];

@@ -95,7 +95,30 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     if secret.len() > 1 && secret[0] == b'$' && (secret[1].is_ascii_alphabetic() || secret[1] == b'_') {
         return true;
     }
-    has_run(secret, 6) || has_sequence(secret, 6) || distinct_bytes(secret) < 4
+    has_run(secret, 6) || has_sequence(secret, 6) || distinct_bytes(secret) < 4 || interleaved_sequence(secret, 4)
+}
+
+/// True when `s` holds two counting sequences woven together, at least `n` steps each:
+/// `a1b2c3d4e5f6`, `1a2b3c4d` (letters in alphabetical order, digits counting up, wrapping
+/// from 9 to 0), the shape of a typed-in placeholder rather than a random value.
+fn interleaved_sequence(s: &[u8], n: usize) -> bool {
+    let (mut letters, mut digits) = (0usize, 0usize);
+    let (mut last_letter, mut last_digit): (Option<u8>, Option<u8>) = (None, None);
+    let mut best = 0;
+    for &b in s {
+        if b.is_ascii_alphabetic() {
+            let l = b.to_ascii_lowercase();
+            letters = if last_letter.is_some_and(|p| p + 1 == l) { letters + 1 } else { 1 };
+            last_letter = Some(l);
+        } else if b.is_ascii_digit() {
+            digits = if last_digit.is_some_and(|p| (p - b'0' + 1) % 10 == b - b'0') { digits + 1 } else { 1 };
+            last_digit = Some(b);
+        } else {
+            (letters, digits, last_letter, last_digit) = (0, 0, None, None);
+        }
+        best = best.max(letters.min(digits));
+    }
+    best >= n && s.windows(2).all(|w| w[0].is_ascii_digit() != w[1].is_ascii_digit() || !w[0].is_ascii_alphanumeric())
 }
 
 /// True when `s` has `n` identical bytes in a row.
@@ -139,6 +162,14 @@ fn distinct_bytes(s: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn interleaved_sequences_are_placeholders() {
+        assert!(is_placeholder(b"a1b2c3d4e5f6g7h8"));
+        assert!(is_placeholder(b"1a2b3c4d5e"));
+        assert!(!is_placeholder(b"q8Zr1LmX0vT4kP9sWb2N"));
+        assert!(!interleaved_sequence(b"a1b9c3d7", 4));
+    }
 
     #[test]
     fn placeholders() {

@@ -19,6 +19,7 @@ pub mod filters;
 pub mod grams;
 pub mod named;
 pub mod password;
+pub mod pem;
 pub mod prefilter;
 pub mod randomness;
 pub mod regex;

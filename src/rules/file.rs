@@ -199,4 +199,9 @@ pub enum CheckKind {
     /// HTTP Basic credentials: base64 of `user:password`, the password judged as a password
     /// (see [`crate::matcher::basic_auth`]).
     BasicAuth,
+    /// A PEM private key that is not encrypted (an encrypted one is another rule's; see
+    /// [`crate::matcher::pem`]).
+    PlainKey,
+    /// A PEM private key encrypted with a passphrase.
+    EncryptedKey,
 }

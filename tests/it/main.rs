@@ -1,6 +1,7 @@
 //! keyhound's integration tests: one test binary that runs the built `keyhound` on fixtures
 //! and temporary trees and asserts exact findings, statistics and exit codes.
 
+mod accuracy_cases;
 mod action;
 mod audit;
 mod ci;
