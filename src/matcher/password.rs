@@ -75,7 +75,7 @@ const DESCRIBING_WORDS: &[&str] = &[
     "source", "helper", "less", "auth", "authentication", "login", "grant", "flow", "sync", "change", "update",
     "verify", "check", "match", "matches", "valid", "invalid", "set", "get", "is", "has", "use", "encryption",
     "hasher", "hashers", "broker", "brokers", "resets", "version", "manage", "management", "generator",
-    "generate", "encode", "encoder", "decode", "prefix", "suffix", "alg",
+    "generate", "encode", "encoder", "decode", "prefix", "suffix", "alg", "assignment",
 ];
 
 /// Words that make a value a placeholder when it also names a password (`the_password`,
@@ -262,9 +262,12 @@ pub fn value_ok(name: &[u8], value: &[u8], ctx: Context) -> bool {
     if value.windows(4).any(|x| x[0] == b'$' && x[1..].iter().all(|b| b.is_ascii_uppercase() || *b == b'_')) {
         return false;
     }
-    // a file name: `password.txt`, `secrets.json`
+    // a file name: `password.txt`, `secrets.json`, `src/Login.java`
     if let Some(dot) = text.rfind('.') {
         let ext = &text[dot + 1..];
+        if text[..dot].contains('/') && (1..=5).contains(&ext.len()) && ext.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return false;
+        }
         if matches!(
             ext,
             "txt"
@@ -431,6 +434,7 @@ mod tests {
             (":password", CODE_BARE),
             ("/run/secrets/db_password", CONFIG),
             ("password.txt", CONFIG),
+            ("src/UserTest.java", CODE_QUOTED),
             ("os.getenv", CODE_BARE),
             ("{0}", CODE_QUOTED),
         ] {
