@@ -8,6 +8,7 @@
 //! - `crc32-base62`: the last 6 characters are a base62 CRC32 of the 30 before them (GitHub, npm).
 //! - `pypi-macaroon`: the body after `pypi-` is a base64url libmacaroons v2 binary macaroon.
 //! - `gitlab-routable`: a GitLab routable token's base36 CRC32 and base64url routing payload.
+//! - `url-password`: a URL's password, [percent-decoded and judged](crate::matcher::password::url_password_ok).
 //! - `plain-key` / `encrypted-key`: a PEM private key is (not) [encrypted](crate::matcher::pem).
 //! - `basic-auth`: [HTTP Basic credentials](crate::matcher::basic_auth) decoded and judged.
 //! - `password`: the [password judge](crate::matcher::password) (name-gated rules only).
@@ -65,6 +66,7 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>, named:
     match kind {
         CheckKind::Jwt => keep_if(jwt(&hay[secret])),
         CheckKind::BasicAuth => super::basic_auth::judge(&hay[secret]),
+        CheckKind::UrlPassword => keep_if(password::url_password_ok(&hay[secret])),
         CheckKind::PlainKey => keep_if(!super::pem::encrypted(&hay[secret])),
         CheckKind::EncryptedKey => keep_if(super::pem::encrypted(&hay[secret])),
         CheckKind::Password => match named {

@@ -177,6 +177,18 @@ pub fn judge(name: &[u8], value: &[u8], ctx: Context) -> Option<Confidence> {
     Some(if strength == NameStrength::Strong && !label && !self_named { Confidence::Medium } else { Confidence::Low })
 }
 
+/// Whether the password of a URL's userinfo (`scheme://user:PASSWORD@host`, still
+/// percent-encoded) is a literal password: decoded, it must have no blank or control character
+/// (percent-encoding test vectors) and pass [`value_ok`] (`BOOKMYNAME_PASSWORD`,
+/// `remotePassword`, `somepassword` are placeholders).
+pub fn url_password_ok(raw: &[u8]) -> bool {
+    let decoded: Vec<u8> = percent_encoding::percent_decode(raw).collect();
+    if decoded.iter().any(|b| b.is_ascii_whitespace() || b.is_ascii_control()) {
+        return false;
+    }
+    value_ok(b"password", &decoded, Context { quoted: true, code: false, followed: false })
+}
+
 /// Whether `value` can be a literal password (see the module header for what is rejected).
 pub fn value_ok(name: &[u8], value: &[u8], ctx: Context) -> bool {
     if value.len() < 3 || value.len() > 128 {
@@ -197,6 +209,13 @@ pub fn value_ok(name: &[u8], value: &[u8], ctx: Context) -> bool {
     let camel = value[0].is_ascii_lowercase()
         && value.windows(2).any(|p| p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase());
     let all_words = w.iter().all(|x| x.bytes().all(|b| b.is_ascii_alphabetic()));
+    // `somepassword`, `mypass`, `yoursecret`: a determiner glued to a password word
+    if DETERMINERS
+        .iter()
+        .any(|d| lower.strip_prefix(d).is_some_and(|rest| rest.len() > 1 && password_word(rest) != NameStrength::None))
+    {
+        return false;
+    }
     if names_secret && w.len() >= 2 && (camel || all_words || w.iter().any(|x| DETERMINERS.contains(&x.as_str()))) {
         return false;
     }
@@ -396,6 +415,15 @@ mod tests {
     }
 
     #[test]
+    fn url_passwords() {
+        assert!(url_password_ok(unmark("Zx8k{!}Q2mW9pL").as_bytes()));
+        assert!(url_password_ok(unmark("p%40ss{!}w0rd42").as_bytes()));
+        for v in ["BOOKMYNAME_PASSWORD", "remotePassword", "somepassword", "c%20d", "%6d%6D", "a%0D%0Ab"] {
+            assert!(!url_password_ok(v.as_bytes()), "{v}");
+        }
+    }
+
+    #[test]
     fn non_passwords_fail() {
         for (v, ctx) in [
             ("", CONFIG),
@@ -435,6 +463,7 @@ mod tests {
             ("/run/secrets/db_password", CONFIG),
             ("password.txt", CONFIG),
             ("src/UserTest.java", CODE_QUOTED),
+            ("somepassword", CONFIG),
             ("os.getenv", CODE_BARE),
             ("{0}", CODE_QUOTED),
         ] {

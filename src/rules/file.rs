@@ -202,6 +202,9 @@ pub enum CheckKind {
     /// A PEM private key that is not encrypted (an encrypted one is another rule's; see
     /// [`crate::matcher::pem`]).
     PlainKey,
+    /// The password of a URL's userinfo, percent-decoded and judged as a password
+    /// (see [`crate::matcher::password::url_password_ok`]).
+    UrlPassword,
     /// A PEM private key encrypted with a passphrase.
     EncryptedKey,
 }
