@@ -21,7 +21,7 @@ impl Syntax for Calls {
             flags(hay, start, eol, out);
             command_forms(hay, start, eol, out);
             setters(hay, start, eol, out);
-            start = eol + 1;
+            start = super::next_line(hay, eol).max(start + 1);
         }
     }
 }

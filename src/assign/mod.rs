@@ -104,15 +104,31 @@ pub fn recognise(hay: &[u8], region: Range<usize>, out: &mut Vec<Assignment>) {
     out.truncate(keep);
 }
 
-/// Start of the line holding `pos`.
+/// How far the recogniser looks for the edge of a line. Minified bundles and one-line JSON
+/// dumps are single lines of megabytes; reading each to its edge for every operator would
+/// make the recogniser quadratic in the line's length, so a line is cut into pieces of this
+/// length (an assignment is far shorter).
+pub const LINE_REACH: usize = 4096;
+
+/// Start of the line holding `pos`, or `pos - LINE_REACH` in a longer line.
 pub fn line_start(hay: &[u8], pos: usize) -> usize {
-    memchr::memrchr(b'\n', &hay[..pos.min(hay.len())]).map_or(0, |i| i + 1)
+    let pos = pos.min(hay.len());
+    let floor = pos.saturating_sub(LINE_REACH);
+    memchr::memrchr(b'\n', &hay[floor..pos]).map_or(floor, |i| floor + i + 1)
 }
 
-/// End of the line holding `pos` (the index of its `\n`, or the end of `hay`).
+/// End of the line holding `pos` (the index of its `\n`, or the end of `hay`), or
+/// `pos + LINE_REACH` in a longer line.
 pub fn line_end(hay: &[u8], pos: usize) -> usize {
     let pos = pos.min(hay.len());
-    memchr::memchr(b'\n', &hay[pos..]).map_or(hay.len(), |i| pos + i)
+    let ceil = pos.saturating_add(LINE_REACH).min(hay.len());
+    memchr::memchr(b'\n', &hay[pos..ceil]).map_or(ceil, |i| pos + i)
+}
+
+/// Where the line after the one ending at `eol` (from [`line_end`]) starts: past the `\n`,
+/// or at `eol` itself when a long line was cut there.
+pub fn next_line(hay: &[u8], eol: usize) -> usize {
+    if hay.get(eol) == Some(&b'\n') { eol + 1 } else { eol.max(1) }
 }
 
 /// A byte that may be part of a bare name.

@@ -174,7 +174,15 @@ pub fn judge(name: &[u8], value: &[u8], ctx: Context) -> Option<Confidence> {
     // the name as its own value (`password: password`): the commonest password, and the
     // commonest placeholder
     let self_named = words(value).iter().all(|w| password_word(w) != NameStrength::None);
-    Some(if strength == NameStrength::Strong && !label && !self_named { Confidence::Medium } else { Confidence::Low })
+    // under `secret` (not a password word), one lower-case word is as often a mode or a
+    // resource name (`"secret": "filter"`) as a password
+    let name_words = words(name);
+    let word_under_secret = name_words.iter().any(|w| w == "secret")
+        && !name_words.iter().any(|w| w != "secret" && password_word(w) == NameStrength::Strong)
+        && value.iter().all(u8::is_ascii_lowercase)
+        && value.len() <= 10;
+    let medium = strength == NameStrength::Strong && !label && !self_named && !word_under_secret;
+    Some(if medium { Confidence::Medium } else { Confidence::Low })
 }
 
 /// Whether the password of a URL's userinfo (`scheme://user:PASSWORD@host`, still
@@ -318,8 +326,9 @@ pub fn value_ok(name: &[u8], value: &[u8], ctx: Context) -> bool {
             return false;
         }
     }
-    // in source code a literal is quoted; an unquoted value is an expression
-    if ctx.code && !ctx.quoted {
+    // in source code a literal is quoted; an unquoted value is an expression; an unquoted
+    // number is a port, a count or a flag's argument (`--secret 8080`)
+    if ctx.code && !ctx.quoted || !ctx.quoted && value.iter().all(u8::is_ascii_digit) {
         return false;
     }
     // a dotted member path in any file: `form.password`, `cfg.db.pass`
@@ -464,6 +473,7 @@ mod tests {
             ("password.txt", CONFIG),
             ("src/UserTest.java", CODE_QUOTED),
             ("somepassword", CONFIG),
+            ("8080", CONFIG),
             ("os.getenv", CODE_BARE),
             ("{0}", CODE_QUOTED),
         ] {
