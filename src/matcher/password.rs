@@ -328,7 +328,7 @@ pub fn value_ok(name: &[u8], value: &[u8], ctx: Context) -> bool {
     }
     // in source code a literal is quoted; an unquoted value is an expression; an unquoted
     // number is a port, a count or a flag's argument (`--secret 8080`)
-    if ctx.code && !ctx.quoted || !ctx.quoted && value.iter().all(u8::is_ascii_digit) {
+    if !ctx.quoted && (ctx.code || value.iter().all(u8::is_ascii_digit)) {
         return false;
     }
     // a dotted member path in any file: `form.password`, `cfg.db.pass`
