@@ -84,37 +84,42 @@ pub fn after_operator(hay: &[u8], p: usize, eol: usize) -> Option<Value> {
 mod tests {
     use super::*;
 
-    fn text(hay: &[u8], v: Option<Value>) -> Option<String> {
-        v.map(|v| String::from_utf8_lossy(&hay[v.range]).into_owned())
+    /// Runs `read` on each text and compares the literal it yields.
+    fn expect(read: fn(&[u8], usize, usize) -> Option<Value>, cases: &[(&str, Option<&str>)]) {
+        for (s, want) in cases {
+            let hay = s.as_bytes();
+            let got = read(hay, 0, hay.len()).map(|v| String::from_utf8_lossy(&hay[v.range]).into_owned());
+            assert_eq!(got.as_deref(), *want, "{s}");
+        }
     }
 
     #[test]
     fn braced_defaults() {
-        for (s, want) in [
-            ("${MYSQL_PASS:petclinic}", Some("petclinic")),
-            ("${DB_PASS:-s3cret}", Some("s3cret")),
-            ("${DB_PASS:=s3cret}", Some("s3cret")),
-            ("${DB_PASS}", None),
-            ("${DB_PASS:}", None),
-            ("${DB_PASS:${OTHER}}", None),
-        ] {
-            let hay = s.as_bytes();
-            assert_eq!(text(hay, braced(hay, 0, hay.len())).as_deref(), want, "{s}");
-        }
+        expect(
+            braced,
+            &[
+                ("${MYSQL_PASS:petclinic}", Some("petclinic")),
+                ("${DB_PASS:-s3cret}", Some("s3cret")),
+                ("${DB_PASS:=s3cret}", Some("s3cret")),
+                ("${DB_PASS}", None),
+                ("${DB_PASS:}", None),
+                ("${DB_PASS:${OTHER}}", None),
+            ],
+        );
     }
 
     #[test]
     fn fallback_literals() {
-        for (s, want) in [
-            ("getenv('DB_PASSWORD') ?: 'p@ss'", Some("p@ss")),
-            ("process.env.DB_PASS || \"hunter\"", Some("hunter")),
-            ("ENV['DB_PASS'] ?? 'x1'", Some("x1")),
-            ("os.environ.get('X') or 'fallback'", Some("fallback")),
-            ("getenv('DB_PASSWORD')", None),
-            ("a + 'b'", None),
-        ] {
-            let hay = s.as_bytes();
-            assert_eq!(text(hay, after_operator(hay, 0, hay.len())).as_deref(), want, "{s}");
-        }
+        expect(
+            after_operator,
+            &[
+                ("getenv('DB_PASSWORD') ?: 'p@ss'", Some("p@ss")),
+                ("process.env.DB_PASS || \"hunter\"", Some("hunter")),
+                ("ENV['DB_PASS'] ?? 'x1'", Some("x1")),
+                ("os.environ.get('X') or 'fallback'", Some("fallback")),
+                ("getenv('DB_PASSWORD')", None),
+                ("a + 'b'", None),
+            ],
+        );
     }
 }

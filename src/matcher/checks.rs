@@ -357,33 +357,15 @@ pub fn generic_name_ok(prefix: &[u8]) -> bool {
         return false;
     }
     // `bobPubKeyHex`, `pub_key`; `author`, `authorship_tag` only look like `auth`
-    if ident_words(&trimmed[start..]).iter().any(|w| matches!(w.as_str(), "pub" | "author" | "authors" | "authorship"))
+    if password::words(&trimmed[start..])
+        .iter()
+        .any(|w| matches!(w.as_str(), "pub" | "author" | "authors" | "authorship"))
     {
         return false;
     }
     let last = name.rsplit(['_', '-', '.']).next().unwrap_or_default();
     let camel_tail = camel_tail(&trimmed[start..]);
     !NAME_SUFFIXES.iter().any(|s| last == *s || camel_tail.as_deref() == Some(*s))
-}
-
-/// The lower-cased words of an identifier (`bobPubKeyHex` -> bob, pub, key, hex).
-fn ident_words(ident: &[u8]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    let mut prev_lower = false;
-    for &b in ident {
-        if (!b.is_ascii_alphanumeric() || b.is_ascii_uppercase() && prev_lower) && !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
-        }
-        if b.is_ascii_alphanumeric() {
-            cur.push(b.to_ascii_lowercase() as char);
-        }
-        prev_lower = b.is_ascii_lowercase() || b.is_ascii_digit();
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
 }
 
 /// The last camelCase word of an identifier, lower-cased (`apiKeyId` -> `id`).

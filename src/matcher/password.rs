@@ -87,7 +87,7 @@ const DETERMINERS: &[&str] = &[
 ];
 
 /// Splits an identifier into lower-case words (`dbPassword_min` -> db, password, min).
-fn words(name: &[u8]) -> Vec<String> {
+pub fn words(name: &[u8]) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut prev_lower = false;
@@ -165,7 +165,7 @@ fn password_word(w: &str) -> NameStrength {
 /// The confidence of `value` as a password under `name`, or `None` if it is not one.
 pub fn judge(name: &[u8], value: &[u8], ctx: Context) -> Option<Confidence> {
     let strength = name_strength(name);
-    if strength == NameStrength::None || !value_ok(name, value, ctx) {
+    if strength == NameStrength::None || !value_ok(value, ctx) {
         return None;
     }
     // a translated label (`password=Contraseña`, `password=Wachtwoord`) or one capitalised word
@@ -194,11 +194,11 @@ pub fn url_password_ok(raw: &[u8]) -> bool {
     if decoded.iter().any(|b| b.is_ascii_whitespace() || b.is_ascii_control()) {
         return false;
     }
-    value_ok(b"password", &decoded, Context { quoted: true, code: false, followed: false })
+    value_ok(&decoded, Context { quoted: true, code: false, followed: false })
 }
 
 /// Whether `value` can be a literal password (see the module header for what is rejected).
-pub fn value_ok(name: &[u8], value: &[u8], ctx: Context) -> bool {
+pub fn value_ok(value: &[u8], ctx: Context) -> bool {
     if value.len() < 3 || value.len() > 128 {
         return false;
     }
@@ -207,7 +207,6 @@ pub fn value_ok(name: &[u8], value: &[u8], ctx: Context) -> bool {
     if NOT_PASSWORDS.contains(&lower.as_str()) || PLACEHOLDER_PARTS.iter().any(|p| lower.contains(p)) {
         return false;
     }
-    let _ = name;
     // a placeholder written as words: `the_password`, `some_pass`, `my_private_password`, and
     // an identifier naming a password: `adminPassword`, `getPassword`, `jiraToken`
     let w = words(value);
