@@ -60,6 +60,8 @@ def find_gitdir(mirror, repo):
             if d.lower() == f"{owner}+{name}".lower():
                 cands.append(os.path.join(mirror, d, "repo"))
                 cands.append(os.path.join(mirror, d))
+    # a snapshot may also arrive as a work tree with its git dir inside (owner+name/repo/.git)
+    cands += [os.path.join(c, ".git") for c in list(cands)]
     for c in cands:
         if os.path.isdir(c) and os.path.exists(os.path.join(c, "HEAD")) and os.path.isdir(os.path.join(c, "objects")):
             return c

@@ -86,16 +86,20 @@ def load(tool, path, root, cwd=None):
 
 
 def pem_blocks(full_path):
-    """[(begin_line, end_line)] of -----BEGIN ...----- / -----END ...----- blocks in a file."""
+    """[(begin_line, end_line)] of multi-line key blocks in a file: -----BEGIN ...----- / -----END ...-----
+    (PEM) and PuTTY key files (PuTTY-User-Key-File-N: header / Private-MAC: line)."""
     blocks = []
     try:
         with open(full_path, encoding="utf-8", errors="replace") as f:
             begin = None
+            end_mark = None
             for i, line in enumerate(f, 1):
                 if begin is None:
                     if "-----BEGIN" in line and "-----END" not in line:
-                        begin = i
-                elif "-----END" in line:
+                        begin, end_mark = i, "-----END"
+                    elif line.lstrip().startswith("PuTTY-User-Key-File-"):
+                        begin, end_mark = i, "Private-MAC:"
+                elif end_mark in line:
                     blocks.append((begin, i))
                     begin = None
     except OSError:
@@ -104,7 +108,7 @@ def pem_blocks(full_path):
 
 
 class PemMapper:
-    """Maps a line inside a PEM block to the block's BEGIN line (cached per file)."""
+    """Maps a line inside a PEM block (or PuTTY key file) to the block's first line (cached per file)."""
 
     def __init__(self, root):
         self.root = root
