@@ -20,6 +20,7 @@ pub mod assign;
 pub mod audit;
 pub mod cli;
 pub mod config;
+pub mod credfile;
 pub mod finding;
 pub mod hook;
 pub mod matcher;

@@ -5,7 +5,10 @@
 //!   Compose), bare or inside a quoted string;
 //! - `getenv('DB_PASSWORD') ?: 'p@ss'` (PHP), `process.env.DB_PASS || 'p@ss'` (JS),
 //!   `ENV['DB_PASS'] ?? 'p@ss'`, `os.environ.get('X') or 'p@ss'` (Python): an expression, a
-//!   fallback operator and a string literal.
+//!   fallback operator and a string literal;
+//! - `os.environ.get('SECRET_KEY', 'dev-key')`, `os.getenv("X", "d")`, `ENV.fetch('X', 'd')`,
+//!   `env('X', 'd')` (Laravel), `System.getProperty("x", "d")`, `config.get("x", "d")`: a
+//!   getter called with a name and a literal default.
 //!
 //! A reference without a literal default yields nothing, so it stays a non-value.
 
@@ -44,6 +47,9 @@ const FALLBACKS: &[&[u8]] = &[b"?:", b"||", b"??", b"or"];
 /// `expr ?: 'lit'`, `expr || 'lit'`, `expr ?? 'lit'`, `expr or 'lit'`: the literal, when `p`
 /// starts an expression (a name, member access, subscripts and calls) followed by one of these.
 pub fn after_operator(hay: &[u8], p: usize, eol: usize) -> Option<Value> {
+    if let Some(v) = getter_default(hay, p, eol) {
+        return Some(v);
+    }
     let mut i = p;
     let mut depth = 0usize;
     while i < eol {
@@ -78,6 +84,49 @@ pub fn after_operator(hay: &[u8], p: usize, eol: usize) -> Option<Value> {
     }
     let (content, _) = quoted(hay, v, eol)?;
     (!content.is_empty()).then_some(Value { range: content, scheme: None, quoted: true })
+}
+
+/// Getters whose second argument is the default of the first.
+const GETTERS: &[&[u8]] = &[b"get", b"getenv", b"get_env", b"env", b"fetch", b"getProperty", b"getOrDefault"];
+
+/// `getter('NAME', 'default')`: the default, when `p` starts a call of one of [`GETTERS`]
+/// (possibly a member: `os.environ.get`) with two string literals.
+fn getter_default(hay: &[u8], p: usize, eol: usize) -> Option<Value> {
+    let mut i = p;
+    while i < eol && (hay[i].is_ascii_alphanumeric() || matches!(hay[i], b'_' | b'.' | b':' | b'$' | b'>' | b'-')) {
+        i += 1;
+    }
+    let callee = &hay[p..i];
+    let last = callee.rsplit(|b| matches!(b, b'.' | b':' | b'>')).next()?;
+    if i >= eol || hay[i] != b'(' || !GETTERS.contains(&last) {
+        return None;
+    }
+    let skip = |mut k: usize| {
+        while k < eol && matches!(hay[k], b' ' | b'\t') {
+            k += 1;
+        }
+        k
+    };
+    let a = skip(i + 1);
+    if a >= eol || !matches!(hay[a], b'"' | b'\'') {
+        return None;
+    }
+    let (_, after_name) = quoted(hay, a, eol)?;
+    let comma = skip(after_name);
+    if comma >= eol || hay[comma] != b',' {
+        return None;
+    }
+    let v = skip(comma + 1);
+    if v >= eol || !matches!(hay[v], b'"' | b'\'') {
+        return None;
+    }
+    let (content, after) = quoted(hay, v, eol)?;
+    let close = skip(after);
+    (close < eol && hay[close] == b')' && !content.is_empty()).then_some(Value {
+        range: content,
+        scheme: None,
+        quoted: true,
+    })
 }
 
 #[cfg(test)]
@@ -119,6 +168,12 @@ mod tests {
                 ("os.environ.get('X') or 'fallback'", Some("fallback")),
                 ("getenv('DB_PASSWORD')", None),
                 ("a + 'b'", None),
+                ("os.environ.get('DJANGO_SECRET_KEY', 'django-insecure-x9')", Some("django-insecure-x9")),
+                ("os.getenv(\"X\", \"d3f\")", Some("d3f")),
+                ("ENV.fetch('SECRET_KEY_BASE', 'abc1')", Some("abc1")),
+                ("env('APP_KEY', 'base64:abc=')", Some("base64:abc=")),
+                ("os.environ.get('X', default)", None),
+                ("print('X', 'y')", None),
             ],
         );
     }

@@ -258,6 +258,7 @@ fn translate_rule(
             .collect(),
         regex,
         assign: None,
+        file: None,
         entropy: r.number(t, &at, "entropy")?.filter(|e| *e > 0.0),
         window: None,
         check: None,

@@ -33,8 +33,19 @@ pub fn judge(b64: &[u8]) -> Outcome {
     let ctx = Context { quoted: true, code: false, followed: false };
     match password::judge(b"password", pass.as_bytes(), ctx) {
         None => Outcome::Drop,
+        Some(_) if host_words(user) && host_words(pass) => Outcome::Keep(Some(Confidence::Low)),
         Some(c) => Outcome::Keep(Some(c.min(Confidence::Medium))),
     }
+}
+
+/// A short lower-case word or host-name fragment (`local`, `host-5000`, `docker.io`, `30.45`):
+/// test data spells `user:password` out of the registry or host it is for (`example:org`).
+fn host_words(s: &str) -> bool {
+    s.len() <= 12
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+        && (s.bytes().all(|b| b.is_ascii_lowercase())
+            || s.contains('.')
+            || s.rsplit_once('-').is_some_and(|(_, port)| port.bytes().all(|b| b.is_ascii_digit())))
 }
 
 #[cfg(test)]
@@ -54,5 +65,9 @@ mod tests {
         assert_eq!(judge(&b64("sk_test_xyz:")), Outcome::Drop);
         assert_eq!(judge(&b64("rk_live_8fJq2Lx{!}Vn3Tb9WcPz0aYd:")), Outcome::Keep(None));
         assert_eq!(judge(b"not base64 at all!"), Outcome::Keep(Some(Confidence::Low)));
+        // spelled out of a host name: test data
+        assert_eq!(judge(&b64("local:host-5000")), Outcome::Keep(Some(Confidence::Low)));
+        assert_eq!(judge(&b64("top:level")), Outcome::Keep(Some(Confidence::Low)));
+        assert_eq!(judge(&b64("deploy:tr1cky-Pass")), Outcome::Keep(Some(Confidence::Medium)));
     }
 }

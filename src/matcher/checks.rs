@@ -11,7 +11,9 @@
 //! - `url-password`: a URL's password, [percent-decoded and judged](crate::matcher::password::url_password_ok).
 //! - `plain-key` / `encrypted-key`: a PEM private key is (not) [encrypted](crate::matcher::pem).
 //! - `basic-auth`: [HTTP Basic credentials](crate::matcher::basic_auth) decoded and judged.
-//! - `password`: the [password judge](crate::matcher::password) (name-gated rules only).
+//! - `password-hash`: a [password hash](crate::matcher::password_hash) in a known format.
+//! - `password`: the [password judge](crate::matcher::password): under the recogniser's name
+//!   for name-gated rules, as a literal password for a rule whose format says it is one.
 
 use base64::Engine as _;
 use base64::alphabet;
@@ -69,13 +71,22 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>, named:
         CheckKind::UrlPassword => keep_if(password::url_password_ok(&hay[secret])),
         CheckKind::PlainKey => keep_if(!super::pem::encrypted(&hay[secret])),
         CheckKind::EncryptedKey => keep_if(super::pem::encrypted(&hay[secret])),
+        CheckKind::PasswordHash => keep_if(super::password_hash::is_password_hash(&hay[secret])),
         CheckKind::Password => match named {
             Some(n) => {
                 let ctx = password::Context { quoted: n.quoted, code: n.code, followed: n.followed };
                 password::judge(&hay[n.name.clone()], &hay[secret], ctx)
                     .map_or(Outcome::Drop, |c| Outcome::Keep(Some(c)))
             }
-            None => Outcome::Drop,
+            // a regex rule whose format says the value is a password (`.netrc`, `.pypirc`)
+            None => {
+                let literal = password::Context { quoted: true, code: false, followed: false };
+                match password::judge(b"password", &hay[secret], literal) {
+                    None => Outcome::Drop,
+                    Some(Confidence::Low) => Outcome::Keep(Some(Confidence::Low)),
+                    Some(_) => Outcome::Keep(None),
+                }
+            }
         },
         // `Authorization: Basic …` is authorization-basic-credentials' to report; Basic
         // credentials under other names (`AUTH_HEADER: "Basic …"`) are judged the same way
@@ -334,7 +345,11 @@ pub fn jwt(token: &[u8]) -> bool {
     let Some(header) = decode_json_object(h) else {
         return false;
     };
-    header.get("alg").is_some_and(|a| a.is_string()) && decode_json_object(p).is_some()
+    let Some(alg) = header.get("alg").and_then(|a| a.as_str()) else { return false };
+    // NATS signs its account and user JWTs with nkeys (`ed25519-nkey`, v1 `ed25519`): they are
+    // public claims the server checks against a challenge signed with the seed, not bearer tokens
+    // (https://docs.nats.io/running-a-nats-service/nats_admin/security/jwt)
+    !alg.eq_ignore_ascii_case("ed25519-nkey") && !alg.eq_ignore_ascii_case("ed25519") && decode_json_object(p).is_some()
 }
 
 /// Name suffixes that say the value identifies or describes a secret rather than being one.
@@ -390,6 +405,13 @@ pub fn generic_value_ok(v: &[u8]) -> bool {
         return false;
     }
     if is_dotted_identifier(v) || is_path_with_extension(v) {
+        return false;
+    }
+    // a NATS public nkey (user, account, operator, server, cluster, curve): 56 base32 characters
+    if v.len() == 56
+        && matches!(v[0], b'U' | b'A' | b'O' | b'N' | b'C' | b'X')
+        && v.iter().all(|&b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
+    {
         return false;
     }
     // a JWT is the jwt rule's to judge (it rejects unsigned `alg: none` tokens)

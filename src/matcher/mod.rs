@@ -15,10 +15,12 @@
 pub mod basic_auth;
 pub mod checks;
 pub mod entropy;
+pub mod files;
 pub mod filters;
 pub mod grams;
 pub mod named;
 pub mod password;
+pub mod password_hash;
 pub mod pem;
 pub mod prefilter;
 pub mod randomness;
@@ -57,6 +59,8 @@ pub struct RawMatch {
 pub struct Detector {
     rules: RuleSet,
     prefilter: Prefilter,
+    /// Credential-file rules by kind: (kind, rule index).
+    file_rules: Vec<(crate::credfile::Kind, usize)>,
 }
 
 /// How far a match touching its window's end may be re-searched with a longer window.
@@ -68,7 +72,9 @@ impl Detector {
     /// Builds the keyword automaton for a rule set.
     pub fn new(rules: RuleSet) -> Result<Self, String> {
         let prefilter = Prefilter::new(&rules)?;
-        Ok(Detector { rules, prefilter })
+        let file_rules =
+            rules.rules().iter().enumerate().filter_map(|(i, r)| r.file.as_ref().map(|f| (f.kind, i))).collect();
+        Ok(Detector { rules, prefilter, file_rules })
     }
 
     /// The rules.
@@ -88,6 +94,7 @@ impl Detector {
             value_scratch: (0..n).map(|_| None).collect(),
             named_rules: Vec::new(),
             recognised: named::Recognised::default(),
+            fields: Vec::new(),
             code: false,
             found: Vec::new(),
         }
@@ -107,6 +114,7 @@ pub struct Matcher<'d> {
     value_scratch: Vec<named::ValueScratch>,
     named_rules: Vec<u32>,
     recognised: named::Recognised,
+    fields: Vec<crate::credfile::Field>,
     /// The blob being scanned is source code (by its first path).
     code: bool,
     found: Vec<RawMatch>,
@@ -181,6 +189,11 @@ impl<'d> Matcher<'d> {
             }
             self.named_rules = named;
             self.named_rules.clear();
+        }
+        if !self.det.file_rules.is_empty()
+            && let Some(kind) = paths.iter().find_map(|p| crate::credfile::kind_of(p, hay))
+        {
+            self.run_files(kind, hay, paths);
         }
         self.touched = touched;
         self.touched.clear();

@@ -21,7 +21,7 @@ use crate::rules::Confidence;
 const NOT_PASSWORDS: &[&str] = &[
     "true", "false", "yes", "no", "on", "off", "null", "nil", "none", "undefined", "empty", "blank", "n/a", "na",
     "string", "str", "text", "bool", "boolean", "int", "integer", "number", "char", "bytes", "byte", "object", "any",
-    "secrets", "passwd", "pwd", "passphrase", "credential", "credentials", "foobar", "hashed", "encrypted", "plain",
+    "secrets", "passwd", "pwd", "passphrase", "credential", "credentials", "foobar", "foobarbaz", "hashed", "encrypted", "plain",
     "plaintext", "bcrypt", "argon2", "sha256", "md5", "function", "typeof", "basic", "bearer", "digest", "foo", "bar", "baz", "qux", "quux", "header", "all", "hidden", "masked", "required",
     "optional", "securestring", "secretstr", "secretstring", "varchar", "changeme", "changeit", "change_me",
     "change-me", "replaceme", "todo", "tbd", "fixme", "redacted", "removed", "omitted", "hunter2", "default",

@@ -32,6 +32,10 @@ impl Prefilter {
         let mut rules_of: Vec<Vec<u32>> = Vec::new();
         let mut always = Vec::new();
         for (idx, rule) in rules.rules().iter().enumerate() {
+            // a credential-file rule without a regex or an assignment test runs by file kind
+            if rule.regex.is_none() && rule.assign.is_none() {
+                continue;
+            }
             if rule.keywords.is_empty() {
                 always.push(idx as u32);
             }

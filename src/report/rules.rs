@@ -18,7 +18,7 @@ pub fn write_list(out: &mut dyn Write, rules: &RuleSet, as_json: bool) -> io::Re
             .map(|r| {
                 json!({
                     "id": r.id, "name": r.name, "provider": r.provider, "family": r.syntax.family, "severity": r.severity,
-                    "confidence": r.confidence, "keywords": r.keywords, "regex": r.regex.as_ref().map(|x| x.pattern()), "assign": r.syntax.assign,
+                    "confidence": r.confidence, "keywords": r.keywords, "regex": r.regex.as_ref().map(|x| x.pattern()), "assign": r.syntax.assign, "file": r.syntax.file,
                     "entropy": r.min_entropy, "references": r.syntax.references, "revoke": r.syntax.revoke,
                     "source": r.source,
                 })

@@ -61,6 +61,9 @@ pub fn check_sources(sources: &[RuleSource], strictness: Strictness) -> Vec<Rule
                 }
             };
             let has_pair = rule.pair.is_some();
+            // a credential-file rule's examples are files of its kind
+            let sample_path = rule.file.as_ref().map(|f| f.kind.sample_path());
+            let paths: Vec<&str> = sample_path.into_iter().collect();
             let det = match Detector::new(RuleSet::new(vec![rule])) {
                 Ok(d) => d,
                 Err(e) => {
@@ -72,7 +75,7 @@ pub fn check_sources(sources: &[RuleSource], strictness: Strictness) -> Vec<Rule
             for (i, ex) in syn.examples.iter().enumerate() {
                 let text = unmark(&ex.text);
                 let want = unmark(&ex.secret);
-                let got = m.scan(text.as_bytes());
+                let got = m.scan_at(text.as_bytes(), &paths);
                 let hit = got.iter().find(|g| text.as_bytes()[g.secret.clone()] == *want.as_bytes());
                 match hit {
                     None => {
@@ -105,7 +108,7 @@ pub fn check_sources(sources: &[RuleSource], strictness: Strictness) -> Vec<Rule
             }
             for (i, neg) in syn.negative_examples.iter().enumerate() {
                 let text = unmark(neg);
-                if !m.scan(text.as_bytes()).is_empty() {
+                if !m.scan_at(text.as_bytes(), &paths).is_empty() {
                     errors.push(fail(format!("negative example {} matches", i + 1)));
                 }
             }

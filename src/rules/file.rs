@@ -46,6 +46,10 @@ pub struct RuleSyntax {
     /// a `regex` (for forms that are not assignments); it needs one of them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assign: Option<AssignSyntax>,
+    /// A credential-file rule: a field that a [credential file](crate::credfile) of this kind
+    /// gives a meaning (`file = { kind = "pgpass", field = "^password$" }`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<FileSyntax>,
     /// Minimum Shannon entropy (bits per character) of the secret.
     #[serde(default)]
     pub entropy: Option<f64>,
@@ -157,6 +161,19 @@ pub struct AssignSyntax {
     pub not_name: Option<String>,
 }
 
+/// What a credential-file rule reports.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSyntax {
+    /// The file kind.
+    pub kind: crate::credfile::Kind,
+    /// Regex searched in the field's lower-cased key.
+    pub field: String,
+    /// Regex the whole value must match (the shape of the credential), if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
 /// The second part of a multi-part credential.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -194,7 +211,8 @@ pub enum CheckKind {
     GitlabRoutable,
     /// A password under a password-like name, found by the assignment recogniser: the
     /// [password judge](crate::matcher::password) rejects placeholders, references, types,
-    /// prompts and expressions and sets the confidence (only for rules with `assign`).
+    /// prompts and expressions and sets the confidence. A regex or credential-file rule whose
+    /// format says the value is a password has it judged as a literal password.
     Password,
     /// HTTP Basic credentials: base64 of `user:password`, the password judged as a password
     /// (see [`crate::matcher::basic_auth`]).
@@ -207,4 +225,6 @@ pub enum CheckKind {
     UrlPassword,
     /// A PEM private key encrypted with a passphrase.
     EncryptedKey,
+    /// A password hash in a known format (see [`crate::matcher::password_hash`]).
+    PasswordHash,
 }

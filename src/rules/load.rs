@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::matcher::regex::LazyRegex;
 use crate::rules::file::{RuleFile, RuleSyntax};
-use crate::rules::{AssignMatch, Confidence, DEFAULT_WINDOW_AFTER, Pair, Rule, RuleSet};
+use crate::rules::{AssignMatch, Confidence, DEFAULT_WINDOW_AFTER, FileMatch, Pair, Rule, RuleSet};
 
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
@@ -183,9 +183,14 @@ pub fn compile_rule(syn: RuleSyntax, file: &str, builtin: bool) -> Result<Rule, 
     {
         return Err(fail(format!("entropy {e} is outside 0..8 bits per character")));
     }
-    if syn.regex.is_empty() && syn.assign.is_none() {
-        return Err(fail("needs a `regex` or an `[rules.assign]` table".to_string()));
+    if syn.regex.is_empty() && syn.assign.is_none() && syn.file.is_none() {
+        return Err(fail("needs a `regex`, an `assign` table or a `file` table".to_string()));
     }
+    let file_match = syn.file.as_ref().map(|f| FileMatch {
+        kind: f.kind,
+        field: LazyRegex::plain(f.field.clone()),
+        value: f.value.as_ref().map(|v| LazyRegex::plain(format!("\\A(?:{v})\\z"))),
+    });
     let regex = (!syn.regex.is_empty()).then(|| LazyRegex::with_secret(syn.regex.clone()));
     let assign = syn.assign.as_ref().map(|a| AssignMatch {
         name: LazyRegex::plain(a.name.clone()),
@@ -211,6 +216,12 @@ pub fn compile_rule(syn: RuleSyntax, file: &str, builtin: bool) -> Result<Rule, 
                 n.get().map_err(|e| fail(format!("assign not_name regex: {e}")))?;
             }
         }
+        if let Some(f) = &file_match {
+            f.field.get().map_err(|e| fail(format!("file field regex: {e}")))?;
+            if let Some(v) = &f.value {
+                v.get().map_err(|e| fail(format!("file value regex: {e}")))?;
+            }
+        }
         if let Some(p) = &path {
             p.get().map_err(|e| fail(format!("path regex: {e}")))?;
         }
@@ -230,6 +241,7 @@ pub fn compile_rule(syn: RuleSyntax, file: &str, builtin: bool) -> Result<Rule, 
         keywords: syn.keywords.clone(),
         regex,
         assign,
+        file: file_match,
         min_entropy: syn.entropy,
         window: syn.window.unwrap_or(DEFAULT_WINDOW_AFTER).max(16),
         check: syn.check,

@@ -13,7 +13,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::matcher::regex::LazyRegex;
-pub use file::{CheckKind, RuleSyntax};
+pub use file::{CheckKind, FileSyntax, RuleSyntax};
 pub use load::{RuleError, RuleSource};
 
 /// How bad a leak of this credential is.
@@ -117,6 +117,17 @@ pub struct AssignMatch {
     pub not_name: Option<LazyRegex>,
 }
 
+/// A credential-file rule's field test (see [`crate::credfile`]).
+#[derive(Debug)]
+pub struct FileMatch {
+    /// The file kind.
+    pub kind: crate::credfile::Kind,
+    /// Searched in the field's lower-cased key.
+    pub field: LazyRegex,
+    /// Must match the whole value (compiled as `\A(?:…)\z`), if given.
+    pub value: Option<LazyRegex>,
+}
+
 /// A validated rule, ready for the matcher.
 #[derive(Debug)]
 pub struct Rule {
@@ -136,6 +147,8 @@ pub struct Rule {
     pub regex: Option<LazyRegex>,
     /// What a name-gated rule asks of an assignment.
     pub assign: Option<AssignMatch>,
+    /// What a credential-file rule reports.
+    pub file: Option<FileMatch>,
     /// Minimum entropy of the secret.
     pub min_entropy: Option<f64>,
     /// Bytes after a keyword hit that a match may reach.
