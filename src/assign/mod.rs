@@ -112,8 +112,15 @@ pub const LINE_REACH: usize = 4096;
 
 /// Start of the line holding `pos`, or `pos - LINE_REACH` in a longer line.
 pub fn line_start(hay: &[u8], pos: usize) -> usize {
+    line_start_within(hay, pos, LINE_REACH)
+}
+
+/// Start of the line holding `pos`, or `pos - reach` in a longer line: what only needs the
+/// text a name can span looks no further (each operator of a long line would otherwise read
+/// [`LINE_REACH`] bytes back).
+pub fn line_start_within(hay: &[u8], pos: usize, reach: usize) -> usize {
     let pos = pos.min(hay.len());
-    let floor = pos.saturating_sub(LINE_REACH);
+    let floor = pos.saturating_sub(reach);
     memchr::memrchr(b'\n', &hay[floor..pos]).map_or(floor, |i| floor + i + 1)
 }
 

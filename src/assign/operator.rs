@@ -8,7 +8,7 @@
 use std::ops::Range;
 
 use super::value::{self, Value};
-use super::{Assignment, Form, MAX_NAME, Syntax, is_name_byte, line_start};
+use super::{Assignment, Form, LINE_REACH, MAX_NAME, Syntax, is_name_byte, line_start_within};
 
 /// The operator syntax.
 #[derive(Debug)]
@@ -41,6 +41,7 @@ impl Syntax for Operators {
     fn find(&self, hay: &[u8], region: Range<usize>, out: &mut Vec<Assignment>) {
         let mut values = Vec::new();
         let mut skip_to = region.start;
+        let mut ends = LineEnds::default();
         for i in memchr::memchr3_iter(b'=', b':', b'<', &hay[region.clone()]).map(|i| i + region.start) {
             if i < skip_to {
                 continue;
@@ -52,13 +53,38 @@ impl Syntax for Operators {
             if colon && !colon_value_follows(hay, op_end) {
                 continue;
             }
-            let indent = name.start - line_start(hay, name.start);
+            // (a YAML indent is short: a name far into a line has no next-line value)
+            let indent = name.start - line_start_within(hay, name.start, 4 * MAX_NAME);
             values.clear();
-            value::read(hay, op_end, indent, colon, &mut values);
+            value::read_until(hay, op_end, ends.at(hay, op_end), indent, colon, &mut values);
             for Value { range, scheme, quoted } in values.drain(..) {
                 out.push(Assignment { name: name.clone(), value: range, scheme, form: Form::Operator, quoted });
             }
         }
+    }
+}
+
+/// [`line_end`] for increasing positions, each byte read once: a long line with many
+/// operators (minified code, one-line JSON) would otherwise be read to its end once per
+/// operator.
+#[derive(Debug, Default)]
+struct LineEnds {
+    /// Positions before this were searched; `end` is the answer for them.
+    searched: usize,
+    end: usize,
+}
+
+impl LineEnds {
+    fn at(&mut self, hay: &[u8], pos: usize) -> usize {
+        let cap = pos.saturating_add(LINE_REACH).min(hay.len());
+        if pos >= self.searched && pos < self.end && hay.get(self.end) == Some(&b'\n') {
+            return self.end.min(cap);
+        }
+        // no line break in searched..end: go on from where the last search stopped
+        let from = if pos >= self.searched && pos <= self.end { self.end } else { pos };
+        self.searched = pos;
+        self.end = memchr::memchr(b'\n', &hay[from.min(cap)..cap]).map_or(cap, |i| from.min(cap) + i);
+        self.end
     }
 }
 
@@ -117,7 +143,7 @@ fn colon_value_follows(hay: &[u8], op_end: usize) -> bool {
 ///
 /// `colon`: the operator is a bare `:`, which must follow its name directly.
 fn name_before(hay: &[u8], op_start: usize, colon: bool) -> Option<Range<usize>> {
-    let floor = line_start(hay, op_start).max(op_start.saturating_sub(4 * MAX_NAME));
+    let floor = line_start_within(hay, op_start, 4 * MAX_NAME);
     let mut j = op_start;
     if !colon {
         while j > floor && matches!(hay[j - 1], b' ' | b'\t') {
@@ -126,7 +152,10 @@ fn name_before(hay: &[u8], op_start: usize, colon: bool) -> Option<Range<usize>>
     }
     let name = name_ending_at(hay, j, floor)?;
     // ``the group `secret`: the …``: a Markdown code span before a colon is prose
-    if colon && (hay.get(name.end) == Some(&b'`') || prose_before(hay, line_start(hay, name.start), name.start)) {
+    if colon
+        && (hay.get(name.end) == Some(&b'`')
+            || prose_before(hay, line_start_within(hay, name.start, 4 * MAX_NAME), name.start))
+    {
         return None;
     }
     if !colon && TYPE_WORDS.contains(&&hay[name.clone()]) {

@@ -27,7 +27,11 @@ const NEXT_LINE_REACH: usize = 2;
 /// the name: a value on a following line must be indented at least as far (YAML lists) or
 /// further (a continuation). Pushes nothing when there is no value.
 pub fn read(hay: &[u8], at: usize, indent: usize, next_line: bool, out: &mut Vec<Value>) {
-    let eol = line_end(hay, at);
+    read_until(hay, at, line_end(hay, at), indent, next_line, out);
+}
+
+/// [`read`] when the caller knows `eol`, the [`line_end`] of `at`.
+pub fn read_until(hay: &[u8], at: usize, eol: usize, indent: usize, next_line: bool, out: &mut Vec<Value>) {
     let p = skip_blanks(hay, at, eol);
     if p >= eol || hay[p] == b'#' && p > at {
         if next_line {

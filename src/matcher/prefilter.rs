@@ -9,7 +9,7 @@
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::grams::GramSearcher;
-use crate::rules::{RuleSet, WINDOW_BEFORE};
+use crate::rules::RuleSet;
 
 /// The compiled keyword searchers and the map from keyword to rules.
 #[derive(Debug)]
@@ -78,22 +78,21 @@ impl Prefilter {
 
     /// Calls `hit(rule, window_start, window_end)` for each keyword occurrence of each rule.
     ///
-    /// `window_of(rule)` gives how far after the keyword a match may reach. Rules without
+    /// `window_of(rule)` gives how far before and after the keyword a match may reach. Rules without
     /// keywords get one window over the whole blob.
     pub fn for_each_window(
         &self,
         hay: &[u8],
-        window_of: impl Fn(u32) -> usize,
+        window_of: impl Fn(u32) -> (usize, usize),
         mut hit: impl FnMut(u32, usize, usize),
     ) {
         for &r in &self.always {
             hit(r, 0, hay.len());
         }
         let mut keyword = |k: u32, s: usize, e: usize| {
-            let start = s.saturating_sub(WINDOW_BEFORE);
             for &r in &self.rules_of[k as usize] {
-                let end = e.saturating_add(window_of(r)).min(hay.len());
-                hit(r, start, end);
+                let (before, after) = window_of(r);
+                hit(r, s.saturating_sub(before), e.saturating_add(after).min(hay.len()));
             }
         };
         if let Some(long) = &self.long {
@@ -124,7 +123,7 @@ mod tests {
                 for (pad, text) in [("", kw.as_str()), ("x", upper.as_str()), ("ab\n", kw.as_str())] {
                     let hay = format!("{pad}{text}");
                     let mut hit = false;
-                    pf.for_each_window(hay.as_bytes(), |_| 0, |r, _, _| hit |= r == idx as u32);
+                    pf.for_each_window(hay.as_bytes(), |_| (0, 0), |r, _, _| hit |= r == idx as u32);
                     assert!(hit, "rule {} keyword {kw:?} not found in {hay:?}", rule.id);
                 }
             }

@@ -11,7 +11,10 @@ use std::path::{Path, PathBuf};
 
 use crate::matcher::regex::LazyRegex;
 use crate::rules::file::{RuleFile, RuleSyntax};
-use crate::rules::{AssignMatch, Confidence, DEFAULT_WINDOW_AFTER, FileMatch, Pair, Rule, RuleSet};
+use crate::rules::{
+    AssignMatch, Confidence, DEFAULT_WINDOW_AFTER, FileMatch, NAMED_WINDOW_AFTER, NAMED_WINDOW_BEFORE, Pair, Rule,
+    RuleSet, WINDOW_BEFORE,
+};
 
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
@@ -198,6 +201,8 @@ pub fn compile_rule(syn: RuleSyntax, file: &str, builtin: bool) -> Result<Rule, 
         schemes: a.schemes.iter().map(|s| s.to_ascii_lowercase()).collect(),
         not_name: a.not_name.as_ref().map(|p| LazyRegex::plain(p.clone())),
     });
+    // generic name-gated rules: every keyword is part of the names the rule accepts
+    let narrow = syn.generic && syn.assign.is_some() && syn.regex.is_empty();
     let allow: Vec<LazyRegex> = syn.allow.iter().map(|p| LazyRegex::plain(p.clone())).collect();
     let pair = syn.pair.as_ref().map(|p| Pair {
         name: p.name.clone(),
@@ -243,7 +248,8 @@ pub fn compile_rule(syn: RuleSyntax, file: &str, builtin: bool) -> Result<Rule, 
         assign,
         file: file_match,
         min_entropy: syn.entropy,
-        window: syn.window.unwrap_or(DEFAULT_WINDOW_AFTER).max(16),
+        window: if narrow { NAMED_WINDOW_AFTER } else { syn.window.unwrap_or(DEFAULT_WINDOW_AFTER).max(16) },
+        window_before: if narrow { NAMED_WINDOW_BEFORE } else { WINDOW_BEFORE },
         check: syn.check,
         placeholder_filter: syn.placeholder_filter,
         generic: syn.generic,

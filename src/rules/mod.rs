@@ -89,6 +89,12 @@ impl fmt::Display for Confidence {
 
 /// Bytes before a keyword hit where a match may start.
 pub const WINDOW_BEFORE: usize = 256;
+/// Bytes before a keyword hit where the name holding a generic name-gated rule's keyword may
+/// start (a name is at most [`crate::assign::MAX_NAME`] bytes).
+pub const NAMED_WINDOW_BEFORE: usize = crate::assign::MAX_NAME;
+/// Bytes after the keyword hit of a generic name-gated rule: the name holds the keyword, so the
+/// recogniser needs only the line of the hit (line alignment adds the rest of it).
+pub const NAMED_WINDOW_AFTER: usize = 16;
 /// Default bytes after a keyword hit that a match may reach.
 pub const DEFAULT_WINDOW_AFTER: usize = 512;
 
@@ -153,6 +159,10 @@ pub struct Rule {
     pub min_entropy: Option<f64>,
     /// Bytes after a keyword hit that a match may reach.
     pub window: usize,
+    /// Bytes before a keyword hit where a match may start: [`WINDOW_BEFORE`], or
+    /// [`NAMED_WINDOW_BEFORE`] for a generic name-gated rule, whose keywords are part of the
+    /// name (`key` in `API_KEY`), so only the name's own line needs reading.
+    pub window_before: usize,
     /// Built-in validator.
     pub check: Option<CheckKind>,
     /// Whether the placeholder filter applies.

@@ -7,6 +7,7 @@ mod audit;
 mod ci;
 mod common;
 mod config;
+mod credential_files;
 mod fixture_tree;
 mod fuzz_replay;
 mod generic_table;
