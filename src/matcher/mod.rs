@@ -359,13 +359,22 @@ fn find_pair(
     best
 }
 
-/// Keeps one match per secret: provider over generic, paired over single, longer over shorter.
+/// Keeps one match per secret: provider over generic, then the more confident (the generic
+/// detector's low-confidence guess must not hide the password judge's medium verdict on the
+/// same value), paired over single, longer over shorter.
 fn resolve_overlaps(mut found: Vec<RawMatch>, rules: &[Rule]) -> Vec<RawMatch> {
     if found.len() < 2 {
         return found;
     }
     found.sort_by_key(|m| {
-        (rules[m.rule].generic, m.pair.is_none(), usize::MAX - (m.secret.end - m.secret.start), m.rule, m.secret.start)
+        (
+            rules[m.rule].generic,
+            std::cmp::Reverse(m.confidence),
+            m.pair.is_none(),
+            usize::MAX - (m.secret.end - m.secret.start),
+            m.rule,
+            m.secret.start,
+        )
     });
     let mut claimed: BTreeMap<usize, usize> = BTreeMap::new();
     let overlaps = |claimed: &BTreeMap<usize, usize>, r: &Range<usize>| {
