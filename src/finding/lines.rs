@@ -9,6 +9,11 @@
 #[derive(Debug)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// The last position located: (line, byte offset, column). Findings are located in
+    /// order, so the next column on the same line is counted from here, not from the line's
+    /// start (a one-line minified file with thousands of matches would otherwise be counted
+    /// from its first byte for each).
+    last: std::cell::Cell<(usize, usize, usize)>,
 }
 
 /// A 1-based line and column.
@@ -31,7 +36,7 @@ impl LineIndex {
                 _ => starts.push(i + 1),
             }
         }
-        LineIndex { starts }
+        LineIndex { starts, last: std::cell::Cell::new((0, 0, 1)) }
     }
 
     /// The 0-based line number containing `offset`.
@@ -42,8 +47,11 @@ impl LineIndex {
     /// Line and column of a byte offset.
     pub fn locate(&self, hay: &[u8], offset: usize) -> LineCol {
         let l = self.line_of(offset);
-        let start = self.starts[l];
-        let column = 1 + hay[start..offset].iter().filter(|&&b| (b & 0xC0) != 0x80).count();
+        let (last_line, last_offset, last_column) = self.last.get();
+        let (from, base) =
+            if last_line == l && last_offset <= offset { (last_offset, last_column) } else { (self.starts[l], 1) };
+        let column = base + hay[from..offset].iter().filter(|&&b| (b & 0xC0) != 0x80).count();
+        self.last.set((l, offset, column));
         LineCol { line: l + 1, column }
     }
 
@@ -78,6 +86,10 @@ mod tests {
         assert_eq!(idx.locate(hay, 8), LineCol { line: 3, column: 3 });
         assert_eq!(idx.locate(hay, 11), LineCol { line: 4, column: 2 });
         assert_eq!(idx.line_range(hay, 4), 3..5);
+        // out of order, and again: the cache of the last position never changes an answer
+        assert_eq!(idx.locate(hay, 4), LineCol { line: 2, column: 2 });
+        assert_eq!(idx.locate(hay, 3), LineCol { line: 2, column: 1 });
+        assert_eq!(idx.locate(hay, 0), LineCol { line: 1, column: 1 });
     }
 
     #[test]

@@ -33,7 +33,8 @@ pub fn judge(b64: &[u8]) -> Outcome {
     let ctx = Context { quoted: true, code: false, followed: false };
     match password::judge(b"password", pass.as_bytes(), ctx) {
         None => Outcome::Drop,
-        Some(_) if host_words(user) && host_words(pass) => Outcome::Keep(Some(Confidence::Low)),
+        // (the same word twice, `amritase:amritase`, is a real weak credential)
+        Some(_) if user != pass && host_words(user) && host_words(pass) => Outcome::Keep(Some(Confidence::Low)),
         Some(c) => Outcome::Keep(Some(c.min(Confidence::Medium))),
     }
 }
