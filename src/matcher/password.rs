@@ -273,8 +273,19 @@ pub fn value_ok(value: &[u8], ctx: Context) -> bool {
         return false;
     }
     // a sentence written as an identifier: `if_you_see_this_please_use_docker_instead`
+    // (`if_you_see_this_please_use_k8s`: one word with a digit does not make it a password)
     let dashes = value.iter().filter(|&&b| b == b'-').count();
-    if w.len() >= 4 && all_words && (underscores >= 3 || dashes >= 3) {
+    let alphabetic_words = w.iter().filter(|x| x.bytes().all(|b| b.is_ascii_alphabetic())).count();
+    if w.len() >= 4 && alphabetic_words + 1 >= w.len() && (underscores >= 3 || dashes >= 3) {
+        return false;
+    }
+    // a subscript expression: `auth[1]`, `creds["pw"],`
+    let trimmed = value.strip_suffix(b",").or_else(|| value.strip_suffix(b";")).unwrap_or(value);
+    if let Some(open) = trimmed.iter().position(|&b| b == b'[')
+        && open > 0
+        && trimmed.ends_with(b"]")
+        && trimmed[..open].iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
+    {
         return false;
     }
     // an option string: `--secret id=mysecret,env=SECRET_VALUE`
@@ -455,6 +466,8 @@ mod tests {
             ("jiraToken", CONFIG),
             ("api-key", CODE_QUOTED),
             ("if_you_see_this_please_use_vault", CONFIG),
+            ("if_you_see_this_please_use_k8s", CONFIG),
+            ("auth[1],", CONFIG),
             ("ACTUAL_ANSWER_CHALLENGE7", CONFIG),
             ("AWS4$AWS_SECRET_ACCESS_KEY", CODE_QUOTED),
             ("bar", CODE_QUOTED),
