@@ -1,12 +1,15 @@
 //! The accuracy cases of issues 11 and 12 through the built binary: credentials that real
 //! files hold in forms keyhound used to miss (passwords in every syntax, literal defaults,
 //! setters, Basic credentials, Telegram tokens without `AA`, GitLab registration tokens, Slack
-//! legacy tokens, encrypted keys as their own kind), and look-alikes it used to report.
+//! legacy tokens, encrypted keys as their own kind; Sidekiq gem server credentials, PyPI tokens
+//! of any length, Lob, Mailgun signing keys, Shippo and Flutterwave test keys, Plaid Sandbox
+//! credentials at low severity, Confluent `cflt` secrets, Dropbox, legacy Airtable keys, Harness
+//! tokens), and look-alikes it used to report.
 //! Every value is generated at test time.
 
 use base64::Engine as _;
 
-use crate::common::{ALNUM, Fake, Tree, URLSAFE};
+use crate::common::{ALNUM, Fake, HEX, Tree, URLSAFE};
 
 const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -201,4 +204,265 @@ fn encrypted_keys_are_their_own_lower_severity_kind() {
             .to_string()
     };
     assert_eq!((severity("keys/legacy.pem").as_str(), severity("keys/plain.pem").as_str()), ("medium", "critical"));
+}
+
+const LOWER_ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+const UPPER_ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/// The `severity` of the finding at `path`.
+fn severity_at(j: &serde_json::Value, path: &str) -> String {
+    let f = j["findings"].as_array().unwrap().iter().find(|x| x["path"] == path).unwrap();
+    f["severity"].as_str().unwrap().to_string()
+}
+
+/// A libmacaroons v2 field: type, varint length, bytes.
+fn macaroon_field(out: &mut Vec<u8>, kind: u8, bytes: &[u8]) {
+    out.push(kind);
+    let mut n = bytes.len();
+    loop {
+        let b = (n & 0x7f) as u8;
+        n >>= 7;
+        out.push(if n > 0 { b | 0x80 } else { b });
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(bytes);
+}
+
+/// A well-formed PyPI token: a v2 macaroon located at pypi.org with `caveats` caveats.
+fn pypi_token(fk: &mut Fake, ident_len: usize, caveats: &[String]) -> String {
+    let mut m = vec![2u8];
+    macaroon_field(&mut m, 1, b"pypi.org");
+    macaroon_field(&mut m, 2, fk.chars(ident_len, HEX).as_bytes());
+    m.push(0);
+    for c in caveats {
+        macaroon_field(&mut m, 2, c.as_bytes());
+        m.push(0);
+    }
+    m.push(0);
+    macaroon_field(&mut m, 6, fk.chars(32, ALNUM).as_bytes());
+    format!("pypi-{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(m))
+}
+
+/// A Confluent Cloud API secret in the current format: `cflt` + 54 base64 characters + the
+/// base64 of their CRC32 (little-endian, unpadded), as Confluent documents it.
+fn confluent_secret(fk: &mut Fake) -> String {
+    let body = fk.chars(54, B64);
+    let crc = base64::engine::general_purpose::STANDARD_NO_PAD.encode(crc32fast::hash(body.as_bytes()).to_le_bytes());
+    format!("cflt{body}{crc}")
+}
+
+#[test]
+fn gem_server_and_package_index_credentials() {
+    let mut fk = Fake::new(1106);
+    let t = Tree::new();
+    let cred = |fk: &mut Fake| format!("{}:{}", fk.chars(8, HEX), fk.chars(8, HEX));
+    t.write(
+        "Gemfile",
+        format!(
+            "source \"https://rubygems.org\"\nsource \"https://{}@enterprise.contribsys.com/\" do\n  gem \"sidekiq-ent\"\nend\nsource \"https://gems.contribsys.com/\" do\n  gem \"sidekiq-pro\"\nend\n",
+            cred(&mut fk)
+        ),
+    );
+    t.write(
+        ".bundle/config",
+        format!("---\nBUNDLE_JOBS: \"4\"\nBUNDLE_GEMS__CONTRIBSYS__COM: \"{}\"\n", cred(&mut fk)),
+    );
+    t.write(
+        "bin/setup",
+        format!("#!/bin/sh\nset -e\nbundle config --local gems.contribsys.com {}\nbundle install\n", cred(&mut fk)),
+    );
+    t.write("ci.env", "BUNDLE_ENTERPRISE__CONTRIBSYS__COM=${SIDEKIQ_ENT_CREDENTIALS}\n");
+    // a token scoped to many projects is longer than 1,000 characters; one without caveats is short
+    let projects: Vec<String> = (0..60).map(|i| format!("\"acme-widgets-{i}\"")).collect();
+    let caveat = format!("{{\"version\":1,\"permissions\":{{\"projects\":[{}]}}}}", projects.join(","));
+    let long = pypi_token(&mut fk, 36, &["{\"version\":1,\"permissions\":\"user\"}".to_string(), caveat]);
+    let short = pypi_token(&mut fk, 8, &[]);
+    assert!(long.len() > 1100 && short.len() < 90, "{} {}", long.len(), short.len());
+    t.write("release.env", format!("TWINE_USERNAME=__token__\nTWINE_PASSWORD={long}\nUV_PUBLISH_TOKEN={short}\n"));
+    let (code, got, j) = found(&t, &["scan", ".", "--format", "json"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        got,
+        vec![
+            f("pypi-api-token", "release.env", 2),
+            f("pypi-api-token", "release.env", 3),
+            f("sidekiq-gem-server-credentials", ".bundle/config", 3),
+            f("sidekiq-gem-server-url", "Gemfile", 2),
+            f("sidekiq-gem-server-url", "bin/setup", 3),
+        ]
+    );
+    let pypi: Vec<&str> = j["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["rule"] == "pypi-api-token")
+        .map(|x| x["confidence"].as_str().unwrap())
+        .collect();
+    assert_eq!(pypi, ["high", "high"], "both tokens are well-formed macaroons");
+}
+
+#[test]
+fn payment_and_mail_keys_with_test_modes_at_low_severity() {
+    let mut fk = Fake::new(1107);
+    let t = Tree::new();
+    t.write(
+        "src/mailer.js",
+        format!(
+            "// Lob client for the mailing service\nconst LOB_LIVE_KEY = 'live_{}';\nconst LOB_TEST_KEY = 'test_{}';\n",
+            fk.chars(35, HEX),
+            fk.chars(35, HEX)
+        ),
+    );
+    t.write("shipping.env", format!("SHIPPO_API_KEY=shippo_test_{}\n", fk.chars(40, HEX)));
+    t.write(
+        "payments.env",
+        format!(
+            "FLW_PUBLIC_KEY=FLWPUBK-{}-X\nFLW_SECRET_KEY=FLWSECK-{}-X\nFLW_TEST_SECRET_KEY=FLWSECK_TEST-{}-X\n",
+            fk.chars(32, HEX),
+            fk.chars(32, HEX),
+            fk.chars(32, HEX)
+        ),
+    );
+    t.write(
+        "config/mailgun.yml",
+        format!(
+            "mailgun:\n  domain: mg.acme-corp.io\n  api_key: key-{}\n  webhook_signing_key: {}\n",
+            fk.chars(32, HEX),
+            fk.chars(32, HEX)
+        ),
+    );
+    let (code, got, j) = found(&t, &["scan", ".", "--format", "json"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        got,
+        vec![
+            f("flutterwave-public-key", "payments.env", 1),
+            f("flutterwave-secret-key", "payments.env", 2),
+            f("flutterwave-test-secret-key", "payments.env", 3),
+            f("lob-api-key", "src/mailer.js", 2),
+            f("lob-test-or-publishable-key", "src/mailer.js", 3),
+            f("mailgun-api-key-legacy", "config/mailgun.yml", 3),
+            f("mailgun-webhook-signing-key", "config/mailgun.yml", 4),
+            f("shippo-test-token", "shipping.env", 1),
+        ]
+    );
+    let by_rule = |rule: &str| {
+        let x = j["findings"].as_array().unwrap().iter().find(|x| x["rule"] == rule).unwrap();
+        (x["severity"].as_str().unwrap().to_string(), x["confidence"].as_str().unwrap().to_string())
+    };
+    let sev = |s: &str, c: &str| (s.to_string(), c.to_string());
+    assert_eq!(by_rule("shippo-test-token"), sev("low", "medium"));
+    assert_eq!(by_rule("flutterwave-test-secret-key"), sev("low", "high"));
+    assert_eq!(by_rule("flutterwave-secret-key"), sev("critical", "high"));
+    assert_eq!(by_rule("lob-test-or-publishable-key"), sev("low", "medium"));
+    assert_eq!(by_rule("lob-api-key"), sev("high", "medium"));
+}
+
+#[test]
+fn plaid_sandbox_credentials_are_reported_at_low_severity() {
+    let mut fk = Fake::new(1108);
+    let t = Tree::new();
+    // Plaid's quickstart layout: a plain PLAID_SECRET, the environment chosen a few lines below
+    t.write(
+        "quickstart/.env",
+        format!(
+            "PLAID_CLIENT_ID={}\nPLAID_SECRET={}\n# Use 'sandbox' to test with fake credentials in Plaid's Sandbox environment\n# Use 'production' to go live with real users\nPLAID_ENV=sandbox\nPLAID_PRODUCTS=auth,transactions\n",
+            fk.chars(24, HEX),
+            fk.chars(30, HEX)
+        ),
+    );
+    t.write("settings.json", format!("{{\n  \"plaid_sandbox_secret\": \"{}\"\n}}\n", fk.chars(30, HEX)));
+    let u = fk.chars(32, HEX);
+    let uuid = format!("{}-{}-{}-{}-{}", &u[..8], &u[8..12], &u[12..16], &u[16..20], &u[20..]);
+    t.write("fixtures_plaid.py", format!("ITEM = {{\n    \"access_token\": \"access-sandbox-{uuid}\",\n}}\n"));
+    t.write("prod.env", format!("PLAID_SECRET={}\nPLAID_ENV=production\n", fk.chars(30, HEX)));
+    let (code, got, j) = found(&t, &["scan", ".", "--format", "json"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        got,
+        vec![
+            f("plaid-sandbox-access-token", "fixtures_plaid.py", 2),
+            f("plaid-sandbox-secret", "settings.json", 2),
+            // a finding with a second part (the client id) starts at its first part
+            f("plaid-sandbox-secret-env", "quickstart/.env", 1),
+            f("plaid-secret", "prod.env", 1),
+        ]
+    );
+    let sev: Vec<String> = ["quickstart/.env", "settings.json", "fixtures_plaid.py", "prod.env"]
+        .iter()
+        .map(|p| severity_at(&j, p))
+        .collect();
+    assert_eq!(sev, ["low", "low", "low", "critical"]);
+}
+
+#[test]
+fn confluent_dropbox_airtable_and_harness_formats() {
+    let mut fk = Fake::new(1109);
+    let t = Tree::new();
+    let (key_id, old_key_id) = (fk.chars(16, UPPER_ALNUM), fk.chars(16, UPPER_ALNUM));
+    t.write(
+        "client.properties",
+        format!(
+            "bootstrap.servers=pkc-4r087.us-west2.gcp.confluent.cloud:9092\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username='{key_id}' password='{}';\n",
+            confluent_secret(&mut fk)
+        ),
+    );
+    t.write(
+        "deploy/values.yaml",
+        format!("confluent:\n  api_key: {old_key_id}\n  api_secret: {}\n", fk.chars(64, B64)),
+    );
+    t.write(
+        "backup.env",
+        format!(
+            "DROPBOX_REFRESH_TOKEN={}\nDROPBOX_APP_KEY={}\nDROPBOX_APP_SECRET={}\n",
+            fk.chars(64, URLSAFE),
+            fk.chars(15, LOWER_ALNUM),
+            fk.chars(15, LOWER_ALNUM)
+        ),
+    );
+    t.write(
+        "src/airtable.js",
+        format!(
+            "const Airtable = require('airtable');\nconst base = new Airtable({{ apiKey: 'key{}' }}).base('app{}');\n",
+            fk.chars(14, ALNUM),
+            fk.chars(14, ALNUM)
+        ),
+    );
+    t.write(
+        "harness.sh",
+        format!(
+            "curl -H \"x-api-key: pat.{}.{}.{}\" https://app.harness.io/ng/api/user/currentUser\ncurl -H \"x-api-key: sat.{}.{}.{}\" https://app.harness.io/ng/api/projects\n",
+            fk.chars(22, ALNUM),
+            fk.chars(24, HEX),
+            fk.chars(20, ALNUM),
+            fk.chars(18, ALNUM),
+            fk.chars(30, ALNUM),
+            fk.chars(32, ALNUM)
+        ),
+    );
+    let (code, got, j) = found(&t, &["scan", ".", "--format", "json"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        got,
+        vec![
+            f("airtable-api-key-legacy", "src/airtable.js", 2),
+            f("confluent-api-secret", "deploy/values.yaml", 2),
+            f("confluent-api-secret-cflt", "client.properties", 2),
+            f("dropbox-app-secret", "backup.env", 2),
+            f("dropbox-long-lived-token", "backup.env", 1),
+            f("harness-api-token", "harness.sh", 1),
+            f("harness-api-token-other-layout", "harness.sh", 2),
+        ]
+    );
+    // the API key IDs are reported as the second part of the Confluent findings
+    let parts: Vec<String> = j["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["provider"] == "Confluent")
+        .map(|x| x["parts"][0]["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(parts, ["API key", "API key"]);
 }
