@@ -110,7 +110,8 @@ fn generic_negatives_in_every_file_kind() {
 fn short_or_weak_generic_values_are_low_confidence() {
     let det = detector();
     let mut m = det.matcher();
-    let found = m.scan(b"password = \"Zx8#kQ2!mW9pL4vR7t\"\n");
+    // (under a password name the password detector judges it: medium, see accuracy_cases)
+    let found = m.scan(b"api_token = \"Zx8#kQ2!mW9pL4vR7t\"\n");
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].confidence, Confidence::Low);
 }

@@ -249,8 +249,9 @@ fn ctrl_c_ends_a_long_scan_promptly_without_a_complete_looking_report() {
     let t = Tree::new();
     // a credential-like name on every line: the assignment recogniser reads each of them
     let line = "const api_key_label = 'lorem ipsum dolor sit amet, consectetur adipiscing elit';\n";
-    for i in 0..4 {
-        t.write(&format!("src/f{i}.js"), line.repeat(120_000)); // 4 × 8 MB
+    // 12 × 10 MB: long enough, one thread, to be running after 300 ms on a fast machine
+    for i in 0..12 {
+        t.write(&format!("src/f{i}.js"), line.repeat(120_000));
     }
     let interrupt = |args: &[&str], stdin: Stdio| {
         let mut child = Command::new(program())
