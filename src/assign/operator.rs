@@ -64,7 +64,7 @@ impl Syntax for Operators {
     }
 }
 
-/// [`line_end`] for increasing positions, each byte read once: a long line with many
+/// [`line_end`](super::line_end) for increasing positions, each byte read once: a long line with many
 /// operators (minified code, one-line JSON) would otherwise be read to its end once per
 /// operator.
 #[derive(Debug, Default)]

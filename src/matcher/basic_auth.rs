@@ -19,6 +19,11 @@ const B64: GeneralPurpose = GeneralPurpose::new(
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
+/// Whether `b64` is base64 of UTF-8 `user:password`.
+pub fn is_user_password(b64: &[u8]) -> bool {
+    B64.decode(b64).ok().and_then(|d| String::from_utf8(d).ok()).is_some_and(|t| t.contains(':'))
+}
+
 /// Judges the base64 text of a Basic credential.
 pub fn judge(b64: &[u8]) -> Outcome {
     let Ok(decoded) = B64.decode(b64) else { return Outcome::Keep(Some(Confidence::Low)) };

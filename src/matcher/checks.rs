@@ -89,8 +89,14 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>, named:
             }
         },
         // `Authorization: Basic …` is authorization-basic-credentials' to report; Basic
-        // credentials under other names (`AUTH_HEADER: "Basic …"`) are judged the same way
-        CheckKind::Generic if named.is_some_and(|n| n.basic) => {
+        // credentials under other names (`AUTH_HEADER: "Basic …"`), and the base64
+        // `user:password` that Docker's `"auth"` and npm's `_auth` hold, are judged the same way
+        CheckKind::Generic
+            if named.is_some_and(|n| {
+                n.basic
+                    || is_auth_name(&hay[n.name.clone()]) && super::basic_auth::is_user_password(&hay[secret.clone()])
+            }) =>
+        {
             let name = named.map(|n| hay[n.name.clone()].to_ascii_lowercase()).unwrap_or_default();
             if memchr::memmem::find(&name, b"authorization").is_some() {
                 Outcome::Drop
@@ -120,6 +126,11 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>, named:
             Some(false) => Outcome::Keep(Some(Confidence::Low)),
         },
     }
+}
+
+/// `auth` or `_auth` (any case): the name Docker and npm give base64 `user:password`.
+fn is_auth_name(name: &[u8]) -> bool {
+    name.eq_ignore_ascii_case(b"auth") || name.eq_ignore_ascii_case(b"_auth")
 }
 
 /// `pypi-` + base64url (unpadded) of a macaroon in the libmacaroons v2 binary format.

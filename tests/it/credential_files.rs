@@ -120,8 +120,10 @@ fn cases(fk: &mut Fake) -> Vec<Case> {
                 let auth =
                     base64::Engine::encode(&base64::engine::general_purpose::STANDARD, format!("deploy:{}", pw(fk)));
                 let dummy = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, "local:host-5000");
+                // a pair the password judge drops must not come back through the generic detector
+                let dropped = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, "index:docker.io");
                 format!(
-                    "{{\n  \"auths\": {{\n    \"registry.acme-corp.io\": {{ \"auth\": \"{auth}\" }},\n    \"localhost:5000\": {{ \"auth\": \"{dummy}\" }}\n  }}\n}}\n"
+                    "{{\n  \"auths\": {{\n    \"registry.acme-corp.io\": {{ \"auth\": \"{auth}\" }},\n    \"localhost:5000\": {{ \"auth\": \"{dummy}\" }},\n    \"index.docker.io\": {{ \"auth\": \"{dropped}\" }}\n  }}\n}}\n"
                 )
             },
             vec![("docker-config-auth", 3, "medium")],
