@@ -11,7 +11,7 @@ use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
 use super::checks::{Outcome, generic_value_ok};
-use super::password::{self, Context};
+use super::password;
 use crate::rules::Confidence;
 
 const B64: GeneralPurpose = GeneralPurpose::new(
@@ -35,8 +35,7 @@ pub fn judge(b64: &[u8]) -> Outcome {
     if pass.is_empty() {
         return if generic_value_ok(user.as_bytes()) { Outcome::Keep(None) } else { Outcome::Drop };
     }
-    let ctx = Context { quoted: true, code: false, followed: false };
-    match password::judge(b"password", pass.as_bytes(), ctx) {
+    match password::judge_literal(pass.as_bytes()) {
         None => Outcome::Drop,
         // (the same word twice, `amritase:amritase`, is a real weak credential)
         Some(_) if user != pass && host_words(user) && host_words(pass) => Outcome::Keep(Some(Confidence::Low)),

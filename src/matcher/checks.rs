@@ -68,7 +68,13 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>, named:
     match kind {
         CheckKind::Jwt => keep_if(jwt(&hay[secret])),
         CheckKind::BasicAuth => super::basic_auth::judge(&hay[secret]),
-        CheckKind::UrlPassword => keep_if(password::url_password_ok(&hay[secret])),
+        CheckKind::UrlPassword => {
+            if !password::url_password_ok(&hay[secret.clone()]) {
+                return Outcome::Drop;
+            }
+            let decoded: Vec<u8> = percent_encoding::percent_decode(&hay[secret]).collect();
+            literal(password::judge_literal(&decoded))
+        }
         CheckKind::PlainKey => keep_if(!super::pem::encrypted(&hay[secret])),
         CheckKind::EncryptedKey => keep_if(super::pem::encrypted(&hay[secret])),
         CheckKind::PasswordHash => keep_if(super::password_hash::is_password_hash(&hay[secret])),
@@ -78,15 +84,8 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>, named:
                 password::judge(&hay[n.name.clone()], &hay[secret], ctx)
                     .map_or(Outcome::Drop, |c| Outcome::Keep(Some(c)))
             }
-            // a regex rule whose format says the value is a password (`.netrc`, `.pypirc`)
-            None => {
-                let literal = password::Context { quoted: true, code: false, followed: false };
-                match password::judge(b"password", &hay[secret], literal) {
-                    None => Outcome::Drop,
-                    Some(Confidence::Low) => Outcome::Keep(Some(Confidence::Low)),
-                    Some(_) => Outcome::Keep(None),
-                }
-            }
+            // a rule whose format says the value is a password (`.netrc`, `.pgpass`)
+            None => literal(password::judge_literal(&hay[secret])),
         },
         // `Authorization: Basic …` is authorization-basic-credentials' to report; Basic
         // credentials under other names (`AUTH_HEADER: "Basic …"`), and the base64
@@ -125,6 +124,16 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>, named:
             Some(true) => Outcome::Keep(Some(Confidence::High)),
             Some(false) => Outcome::Keep(Some(Confidence::Low)),
         },
+    }
+}
+
+/// A literal password's verdict as an outcome: the rule's confidence, or low for the commonest
+/// non-passwords (`password` itself, a translated label).
+fn literal(verdict: Option<Confidence>) -> Outcome {
+    match verdict {
+        None => Outcome::Drop,
+        Some(Confidence::Low) => Outcome::Keep(Some(Confidence::Low)),
+        Some(_) => Outcome::Keep(None),
     }
 }
 

@@ -186,6 +186,13 @@ pub fn judge(name: &[u8], value: &[u8], ctx: Context) -> Option<Confidence> {
     Some(if medium { Confidence::Medium } else { Confidence::Low })
 }
 
+/// The confidence of `value` where the format, not a name, says it is a password (a
+/// `.netrc` or `.pgpass` field, a URL's or a Basic credential's password): judged as a quoted
+/// literal under the name `password`.
+pub fn judge_literal(value: &[u8]) -> Option<Confidence> {
+    judge(b"password", value, Context { quoted: true, code: false, followed: false })
+}
+
 /// Whether the password of a URL's userinfo (`scheme://user:PASSWORD@host`, still
 /// percent-encoded) is a literal password: decoded, it must have no blank or control character
 /// (percent-encoding test vectors) and pass [`value_ok`] (`BOOKMYNAME_PASSWORD`,

@@ -9,27 +9,9 @@
 
 use base64::Engine as _;
 
-use crate::common::{ALNUM, Fake, HEX, Tree, URLSAFE};
+use crate::common::{ALNUM, Fake, HEX, Tree, URLSAFE, f, found};
 
 const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// `(rule, path, line)` of every finding, sorted.
-fn found(t: &Tree, args: &[&str]) -> (i32, Vec<(String, String, u64)>, serde_json::Value) {
-    let r = t.run(args);
-    let j = r.json();
-    let mut v: Vec<(String, String, u64)> = j["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| (f["rule"].as_str().unwrap().into(), f["path"].as_str().unwrap().into(), f["line"].as_u64().unwrap()))
-        .collect();
-    v.sort();
-    (r.code, v, j)
-}
-
-fn f(rule: &str, path: &str, line: u64) -> (String, String, u64) {
-    (rule.into(), path.into(), line)
-}
 
 /// A short punctuated password, as people write them.
 fn password(fk: &mut Fake) -> String {

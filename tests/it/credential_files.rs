@@ -2,7 +2,7 @@
 //! positive file must yield exactly the listed (rule, line, confidence) findings; a negative one
 //! none. Every value is generated at test time.
 
-use crate::common::{ALNUM, Fake, HEX, Tree};
+use crate::common::{ALNUM, Fake, HEX, Tree, f, found};
 
 /// One file: its path, its content, and the findings it must yield: (rule, line, confidence).
 struct Case {
@@ -211,16 +211,7 @@ fn jwk_private_parts_and_otp_seeds() {
             fk.chars(32, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
         ),
     );
-    let j = t.run(&["scan", ".", "--format", "json"]).json();
-    let mut got: Vec<(String, String, u64)> = j["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| (f["rule"].as_str().unwrap().into(), f["path"].as_str().unwrap().into(), f["line"].as_u64().unwrap()))
-        .collect();
-    got.sort();
-    assert_eq!(
-        got,
-        vec![("jwk-private-key".into(), "keys/ec.json".into(), 5), ("otpauth-secret".into(), "docs/2fa.txt".into(), 2),]
-    );
+    let (code, got, _) = found(&t, &["scan", ".", "--format", "json"]);
+    assert_eq!(code, 1);
+    assert_eq!(got, vec![f("jwk-private-key", "keys/ec.json", 5), f("otpauth-secret", "docs/2fa.txt", 2)]);
 }

@@ -177,6 +177,21 @@ pub fn summary(report: &serde_json::Value) -> Vec<(String, String, u64, u64)> {
         .collect()
 }
 
+/// Runs keyhound in a tree: exit code, `(rule, path, line)` of every finding (sorted), report.
+pub fn found(t: &Tree, args: &[&str]) -> (i32, Vec<(String, String, u64)>, serde_json::Value) {
+    let r = t.run(args);
+    let j = r.json();
+    let mut v: Vec<(String, String, u64)> =
+        summary(&j).into_iter().map(|(rule, path, line, _)| (rule, path, line)).collect();
+    v.sort();
+    (r.code, v, j)
+}
+
+/// A `(rule, path, line)` to compare with [`found`].
+pub fn f(rule: &str, path: &str, line: u64) -> (String, String, u64) {
+    (rule.into(), path.into(), line)
+}
+
 /// Number of rules in `rules/*.toml` (counted from the files, not from keyhound).
 pub fn builtin_rule_count() -> usize {
     std::fs::read_dir(repo().join("rules"))
