@@ -33,7 +33,12 @@ pub struct AuditConfig {
 impl AuditConfig {
     /// Scans all of `repo`'s history and, if it has one, its work tree, with the same walk
     /// settings and policy.
-    pub fn new(repo: &Path, walk: WalkOptions, policy: Policy) -> Result<Self, GitError> {
+    pub fn new(
+        repo: &Path,
+        walk: WalkOptions,
+        policy: Policy,
+        decode: crate::decode::Options,
+    ) -> Result<Self, GitError> {
         let r = git_history::open(repo)?;
         let working_tree = r.workdir().map(|wd| {
             // keep the path as given when it is the work tree, so finding paths stay relative
@@ -43,12 +48,14 @@ impl AuditConfig {
                 input: Input::Paths { roots: vec![root], stdin: false },
                 walk: walk.clone(),
                 policy: policy.clone(),
+                decode,
             }
         });
         let history = ScanConfig {
             input: Input::History { repo: repo.to_path_buf(), options: HistoryOptions::default() },
             walk,
             policy,
+            decode,
         };
         Ok(AuditConfig { repo: repo.to_path_buf(), history, working_tree })
     }

@@ -21,6 +21,7 @@ pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod credfile;
+pub mod decode;
 pub mod finding;
 pub mod hook;
 pub mod matcher;

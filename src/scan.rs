@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Instant;
 
+use crate::decode;
 use crate::finding::{self, Finding};
 use crate::matcher::{Detector, Matcher};
 use crate::policy::{Policy, Suppression, Verdict};
@@ -52,6 +53,8 @@ pub struct ScanConfig {
     pub walk: WalkOptions,
     /// Suppression policy.
     pub policy: Policy,
+    /// Decoding of encoded text (depth 0: off).
+    pub decode: decode::Options,
 }
 
 /// A finding that the policy suppressed, with the reason.
@@ -97,6 +100,7 @@ struct Collected {
 struct Worker<'a> {
     matcher: Matcher<'a>,
     policy: &'a Policy,
+    decode: decode::Options,
     hooks: &'a Hooks<'a>,
     stream: bool,
     local: Collected,
@@ -113,12 +117,87 @@ fn on_added_line(f: &Finding, origin: &Origin) -> bool {
     }
 }
 
+impl Worker<'_> {
+    /// Adds to `found` the findings in what the blob's encoded spans decode to. A decoded
+    /// finding whose encoded span overlaps a provider rule's match as written is dropped (the
+    /// token was found); one overlapping only generic matches replaces them (`password:
+    /// cGFzc3dvcmQ=` is the password, not a random-looking value).
+    fn decoded(&mut self, blob: &Blob<'_>, paths: &[&str], raw: &[crate::matcher::RawMatch], found: &mut Vec<Finding>) {
+        if self.decode.max_depth == 0 || blob.repeat {
+            return;
+        }
+        let ex = decode::expand(blob.bytes, &self.decode);
+        if ex.over_budget > 0 {
+            self.local.stats.skip(SkipReason::DecodeLimit, 0);
+            let what = blob.origin.path();
+            (self.hooks.warn)(&format!(
+                "{what}: {} encoded spans not decoded: over {} decoded bytes ({})",
+                ex.over_budget,
+                self.decode.max_bytes,
+                SkipReason::DecodeLimit
+            ));
+        }
+        self.local.stats.decoded_spans += ex.layers.len() as u64;
+        self.local.stats.decoded_bytes += ex.layers.iter().map(|l| l.decoded.len() as u64).sum::<u64>();
+        let rules = self.matcher.detector().rules().rules();
+        let mut replaced: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut extra: Vec<Finding> = Vec::new();
+        for layer in &ex.layers {
+            let mut inner: Vec<_> = self.matcher.scan_at(&layer.bytes, paths);
+            inner.retain(|m| {
+                let within = |r: &std::ops::Range<usize>| r.start >= layer.decoded.start && r.end <= layer.decoded.end;
+                within(&m.secret) && m.pair.as_ref().is_none_or(within)
+            });
+            if inner.is_empty() {
+                continue;
+            }
+            let over = |r: &std::ops::Range<usize>| r.start < layer.span.end && layer.span.start < r.end;
+            let overlapping: Vec<&crate::matcher::RawMatch> =
+                raw.iter().filter(|m| over(&m.secret) || m.pair.as_ref().is_some_and(over)).collect();
+            if overlapping.iter().any(|m| !rules[m.rule].generic) {
+                continue;
+            }
+            if !overlapping.is_empty() && inner.iter().all(|m| rules[m.rule].generic) && layer.chain.len() == 1 {
+                // generic as written and generic decoded: keep the decoded value only when the
+                // written one lies inside the encoded span (a value that is itself encoded)
+                if !overlapping.iter().all(|m| m.secret.start >= layer.span.start && m.secret.end <= layer.span.end) {
+                    continue;
+                }
+            }
+            replaced.extend(overlapping.iter().map(|m| m.secret.clone()));
+            let mut got = finding::build(&layer.bytes, &blob.origin, &inner, rules);
+            finding::relocate(&mut got, blob.bytes, &layer.span, &layer.chain);
+            extra.extend(got);
+        }
+        if extra.is_empty() {
+            return;
+        }
+        if !replaced.is_empty() {
+            let gone: Vec<finding::Location> = raw
+                .iter()
+                .zip(found.iter())
+                .filter(|(m, _)| replaced.contains(&m.secret))
+                .map(|(_, f)| f.secret_location)
+                .collect();
+            found.retain(|f| !gone.contains(&f.secret_location));
+        }
+        // one finding per rule, secret and place (a span decoded by two chains)
+        extra.sort_by(|a, b| {
+            (&a.fingerprint, a.location, a.decoded.len()).cmp(&(&b.fingerprint, b.location, b.decoded.len()))
+        });
+        extra.dedup_by(|a, b| a.fingerprint == b.fingerprint && a.location == b.location);
+        found.extend(extra);
+        found.sort_by_key(|f| (f.location, f.rule_index));
+    }
+}
+
 impl BlobSink for Worker<'_> {
     fn blob(&mut self, blob: Blob<'_>) -> bool {
         let paths: Vec<&str> = std::iter::once(&blob.origin).chain(blob.also).map(Origin::path).collect();
         let raw = self.matcher.scan_at(blob.bytes, &paths);
-        let matched = !raw.is_empty();
         let mut found = finding::build(blob.bytes, &blob.origin, &raw, self.matcher.detector().rules().rules());
+        self.decoded(&blob, &paths, &raw, &mut found);
+        let matched = !found.is_empty();
         found.retain(|f| on_added_line(f, &blob.origin));
         let copies: Vec<Finding> =
             blob.also.iter().flat_map(|o| found.iter().map(|f| f.at(o)).collect::<Vec<_>>()).collect();
@@ -190,6 +269,7 @@ pub fn scan(cfg: &ScanConfig, det: &Detector, hooks: &Hooks<'_>) -> Result<ScanO
     let new_worker = || Worker {
         matcher: det.matcher(),
         policy: &cfg.policy,
+        decode: cfg.decode,
         hooks,
         stream,
         local: Collected::default(),

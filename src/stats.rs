@@ -32,6 +32,10 @@ pub struct ScanStats {
     pub findings: u64,
     /// Suppressed findings, by reason.
     pub suppressed: BTreeMap<String, u64>,
+    /// Encoded spans decoded to text and scanned (base64, hex, …; nested ones too).
+    pub decoded_spans: u64,
+    /// Bytes of text they decoded to.
+    pub decoded_bytes: u64,
     /// Commits walked (history scans).
     #[serde(skip_serializing_if = "is_zero")]
     pub commits: u64,
@@ -72,6 +76,8 @@ impl ScanStats {
             e.bytes += v.bytes;
         }
         self.findings += o.findings;
+        self.decoded_spans += o.decoded_spans;
+        self.decoded_bytes += o.decoded_bytes;
         self.commits += o.commits;
         self.shallow |= o.shallow;
         for (k, v) in &o.suppressed {
@@ -109,11 +115,12 @@ mod tests {
     fn merge_adds_everything() {
         let mut a = ScanStats { files_scanned: 1, bytes_scanned: 10, ..Default::default() };
         a.skip(SkipReason::Binary, 5);
-        let mut b = ScanStats { files_scanned: 2, bytes_scanned: 20, findings: 3, ..Default::default() };
+        let mut b =
+            ScanStats { files_scanned: 2, bytes_scanned: 20, findings: 3, decoded_spans: 4, ..Default::default() };
         b.skip(SkipReason::Binary, 7);
         b.skip(SkipReason::Unreadable, 0);
         a.merge(&b);
-        assert_eq!((a.files_scanned, a.bytes_scanned, a.findings), (3, 30, 3));
+        assert_eq!((a.files_scanned, a.bytes_scanned, a.findings, a.decoded_spans), (3, 30, 3, 4));
         assert_eq!(a.skipped[&SkipReason::Binary], SkipCount { files: 2, bytes: 12 });
         assert_eq!(a.skipped_files(), 3);
         assert_eq!(a.error_files(), 1);

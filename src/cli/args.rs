@@ -241,6 +241,13 @@ pub struct ScanArgs {
     /// Skip files larger than SIZE (bytes, or with K/M/G: 512K, 25M) [default: 25M]
     #[arg(long, value_name = "SIZE")]
     pub max_file_size: Option<String>,
+    /// Decode base64, hex, percent-encoding, escapes, HTML entities and quoted-printable
+    /// nested up to N deep and scan what they decode to (0: no decoding)
+    #[arg(long, value_name = "N", default_value_t = crate::decode::DEFAULT_MAX_DEPTH)]
+    pub max_decode_depth: usize,
+    /// Scan text only as written (same as --max-decode-depth 0).
+    #[arg(long)]
+    pub no_decode: bool,
     /// Report only findings at or above this confidence (high: prefix- or checksum-anchored
     /// formats; medium: keyword-gated formats and strong generic values; low: other generic
     /// values). Lower ones are counted as suppressed.

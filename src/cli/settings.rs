@@ -196,6 +196,10 @@ pub fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
                 threads: args.threads.unwrap_or(0),
             },
             policy,
+            decode: crate::decode::Options {
+                max_depth: if args.no_decode { 0 } else { args.max_decode_depth },
+                ..crate::decode::Options::default()
+            },
         },
         detector,
         format: args.format.or(cfg.default_format).unwrap_or(Format::Text),
@@ -229,6 +233,8 @@ pub fn audit_settings(a: &AuditArgs) -> Result<AuditSettings> {
         no_ignore: false,
         follow: false,
         max_file_size: a.max_file_size.clone(),
+        max_decode_depth: crate::decode::DEFAULT_MAX_DEPTH,
+        no_decode: false,
         min_confidence: a.min_confidence,
         baseline: None,
         show_secrets: a.show_secrets,
@@ -239,7 +245,7 @@ pub fn audit_settings(a: &AuditArgs) -> Result<AuditSettings> {
     };
     let s = scan_settings(&as_scan)?;
     let max_file_size = s.scan.walk.max_file_size;
-    let audit = AuditConfig::new(&a.repo, s.scan.walk, s.scan.policy)?;
+    let audit = AuditConfig::new(&a.repo, s.scan.walk, s.scan.policy, s.scan.decode)?;
     Ok(AuditSettings { audit, detector: s.detector, max_file_size })
 }
 

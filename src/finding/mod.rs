@@ -84,6 +84,9 @@ pub struct Finding {
     pub blob: Option<String>,
     /// For history scans: whether the same secret (fingerprint) is still in HEAD's tree.
     pub present_at_head: Option<bool>,
+    /// The decoders that led to the secret, outermost first (empty: it is in the text as
+    /// written). The location is then that of the encoded span.
+    pub decoded: Vec<&'static str>,
 }
 
 impl Finding {
@@ -158,9 +161,36 @@ pub fn build(hay: &[u8], origin: &Origin, matches: &[RawMatch], rules: &[Rule]) 
                     _ => None,
                 },
                 present_at_head: None,
+                decoded: Vec::new(),
             }
         })
         .collect()
+}
+
+/// Findings in a decoded layer, placed at the encoded span of the original blob: their
+/// location (every part's too) is the span's, their snippet the original line with the span
+/// redacted, and `decoded` the chain. The secret and fingerprint are the decoded secret's, so
+/// a key found both as written and encoded is one secret.
+pub fn relocate(found: &mut [Finding], hay: &[u8], span: &Range<usize>, chain: &[&'static str]) {
+    if found.is_empty() {
+        return;
+    }
+    let idx = LineIndex::new(hay);
+    let a = idx.locate(hay, span.start);
+    let b = idx.locate_end(hay, span.end);
+    let at = Location { line: a.line, column: a.column, end_line: b.line, end_column: b.column + 1 };
+    let snip = snippet(hay, &idx, span, std::slice::from_ref(span));
+    let allow = has_inline_allow(hay, &idx, span);
+    for f in found {
+        f.location = at;
+        f.secret_location = at;
+        for p in &mut f.parts {
+            p.location = at;
+        }
+        f.snippet = snip.clone();
+        f.inline_allow |= allow;
+        f.decoded = chain.to_vec();
+    }
 }
 
 /// Whether a `keyhound:allow` marker is on any line the span touches.

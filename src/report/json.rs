@@ -17,8 +17,9 @@
 //! `snippet`, `entropy`, `fingerprint`, and `parts` (`name`, `secret`, `line`, `column`,
 //! `end_line`, `end_column`) for multi-part credentials. History scans add `commit` (`id`,
 //! `author`, `email`, `date`, `summary`: the commit that introduced the blob at this path),
-//! `blob` (its id) and `present_at_head` (the same secret is still in HEAD's tree). JSONL lines
-//! are the same objects.
+//! `blob` (its id) and `present_at_head` (the same secret is still in HEAD's tree). A secret
+//! found in decoded text adds `decoded` (the decoders applied, outermost first, e.g.
+//! `["base64"]`); its location is the encoded span's. JSONL lines are the same objects.
 
 use std::io::{self, Write};
 
@@ -62,6 +63,9 @@ pub fn finding_value(f: &Finding, ctx: &Context<'_>) -> Value {
     }
     if let Some(p) = f.present_at_head {
         m.insert("present_at_head".into(), json!(p));
+    }
+    if !f.decoded.is_empty() {
+        m.insert("decoded".into(), json!(f.decoded));
     }
     if !f.parts.is_empty() {
         let parts: Vec<Value> = f

@@ -116,6 +116,9 @@ fn result(f: &Finding, rule_index: usize, suppression: Option<Suppression>, ctx:
     if let Some(h) = f.present_at_head {
         props.insert("presentAtHead".to_string(), json!(h));
     }
+    if !f.decoded.is_empty() {
+        props.insert("decoded".to_string(), json!(f.decoded));
+    }
     let msg = format!(
         "{} found: {} (fingerprint {}). Revoke and rotate it, then remove it from the code.",
         f.rule_name,

@@ -73,7 +73,9 @@ fn write_finding(out: &mut dyn Write, f: &Finding, ctx: &Context<'_>, p: &Paint)
         Some(false) => "  not in HEAD",
         None => "",
     };
-    writeln!(out, "            secret {}  fingerprint {}{head}", ctx.secret(&f.secret), f.fingerprint)?;
+    let decoded =
+        if f.decoded.is_empty() { String::new() } else { format!("  decoded from {}", f.decoded.join(" → ")) };
+    writeln!(out, "            secret {}  fingerprint {}{head}{decoded}", ctx.secret(&f.secret), f.fingerprint)?;
     for part in &f.parts {
         writeln!(
             out,

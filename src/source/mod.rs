@@ -125,6 +125,9 @@ pub enum SkipReason {
     Submodule,
     /// A git object that is missing or corrupt.
     GitObjectError,
+    /// Encoded text left undecoded: the blob's budget of decoded bytes was spent (the blob
+    /// itself was scanned as written).
+    DecodeLimit,
 }
 
 impl SkipReason {
@@ -139,6 +142,7 @@ impl SkipReason {
             SkipReason::WalkError => "walk_error",
             SkipReason::Submodule => "submodule",
             SkipReason::GitObjectError => "git_object_error",
+            SkipReason::DecodeLimit => "decode_limit",
         }
     }
 

@@ -8,6 +8,7 @@ mod ci;
 mod common;
 mod config;
 mod credential_files;
+mod decoding;
 mod fixture_tree;
 mod fuzz_replay;
 mod generic_table;

@@ -1,0 +1,197 @@
+//! Base64, standard (`+/`) and URL-safe (`-_`), padded or not, also wrapped over several
+//! lines (PEM, MIME, YAML block scalars: every line but the last as long as the first).
+//!
+//! Candidates are runs of the alphabet of at least [`MIN_RUN`] characters (12 decoded bytes);
+//! the segments of a JWT (`eyJ….eyJ….sig`) are not candidates (the JWT rule reads them).
+//! Decoding uses the `base64` crate; the first [`PROBE`] characters are decoded first and a
+//! run whose start is not text is dropped without decoding the rest.
+
+use std::ops::Range;
+
+use base64::Engine;
+use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+
+use super::{Class, Decoder, Text, printable};
+
+/// Fewest characters in a candidate run.
+pub const MIN_RUN: usize = 16;
+/// Shortest first line of a wrapped block.
+const MIN_WRAP: usize = 40;
+/// Characters decoded first to tell text from binary.
+const PROBE: usize = 16;
+
+/// The alphabet, both forms.
+pub const CLASS: Class = {
+    let mut c = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        c[b] = (b as u8).is_ascii_alphanumeric() || matches!(b as u8, b'+' | b'/' | b'-' | b'_');
+        b += 1;
+    }
+    c
+};
+
+const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
+    .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+    .with_decode_allow_trailing_bits(true);
+const STANDARD: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::STANDARD, LENIENT);
+const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::URL_SAFE, LENIENT);
+
+/// The base64 decoder.
+#[derive(Debug)]
+pub struct Base64;
+
+impl Decoder for Base64 {
+    fn name(&self) -> &'static str {
+        "base64"
+    }
+
+    fn candidates(&self, text: &Text<'_>, out: &mut Vec<Range<usize>>) {
+        let (hay, end) = (text.hay, text.region.end);
+        let mut skip_until = 0;
+        for r in text.word_runs() {
+            if r.start < skip_until {
+                continue;
+            }
+            // a JWT: its dotted segments are not candidates
+            if hay[r.start..].starts_with(b"eyJ") && hay.get(r.end) == Some(&b'.') {
+                let mut e = r.end;
+                while e < end && (CLASS[hay[e] as usize] || hay[e] == b'.') {
+                    e += 1;
+                }
+                skip_until = e;
+                continue;
+            }
+            let wrapped = wrap(hay, r.clone(), end);
+            skip_until = wrapped.end;
+            out.push(wrapped);
+        }
+    }
+
+    fn decode(&self, span: &[u8], out: &mut Vec<u8>) -> bool {
+        let url = span.iter().any(|&b| b == b'-' || b == b'_');
+        if url && span.iter().any(|&b| b == b'+' || b == b'/') {
+            return false;
+        }
+        let engine = if url { &URL_SAFE } else { &STANDARD };
+        // the first characters, decoded without allocating, tell text from binary
+        let mut head = [0u8; PROBE / 4 * 3];
+        if span.len() >= PROBE && span[..PROBE].iter().all(|&b| CLASS[b as usize]) {
+            match engine.decode_slice(&span[..PROBE], &mut head) {
+                Ok(n) if text_start(&head[..n]) => {}
+                _ => return false,
+            }
+        }
+        let mut clean: Vec<u8> = span.iter().copied().filter(|b| CLASS[*b as usize]).collect();
+        if clean.len() % 4 == 1 {
+            clean.pop();
+        }
+        engine.decode_vec(&clean, out).is_ok() && text_start(&out[..out.len().min(PROBE)])
+    }
+}
+
+/// Whether the first decoded bytes look like text: no control characters, few high bytes.
+pub fn text_start(b: &[u8]) -> bool {
+    b.iter().all(|&c| printable(c) || c >= 0x80) && b.iter().filter(|&&c| c >= 0x80).count() * 4 <= b.len()
+}
+
+/// The run `r`, plus `=` padding, plus the following lines when `r` is the first line of a
+/// block wrapped at a fixed width (each further line indented as the first, as long as it,
+/// the last one shorter).
+fn wrap(hay: &[u8], r: Range<usize>, end: usize) -> Range<usize> {
+    let pad = |mut e: usize| {
+        while e < end && e < r.end + 2 && hay[e] == b'=' {
+            e += 1;
+        }
+        e
+    };
+    let width = r.len();
+    if width < MIN_WRAP {
+        return r.start..pad(r.end);
+    }
+    // the run must be all its line holds after the indentation
+    let mut line_start = r.start;
+    while line_start > 0 && matches!(hay[line_start - 1], b' ' | b'\t') {
+        line_start -= 1;
+    }
+    if line_start > 0 && hay[line_start - 1] != b'\n' {
+        return r.start..pad(r.end);
+    }
+    let indent = &hay[line_start..r.start];
+    let mut e = r.end;
+    loop {
+        // the line must end right after the run
+        let mut n = e;
+        if hay.get(n) == Some(&b'\r') {
+            n += 1;
+        }
+        if hay.get(n) != Some(&b'\n') || !hay[n + 1..].starts_with(indent) {
+            break;
+        }
+        let s = n + 1 + indent.len();
+        let mut k = s;
+        while k < end && CLASS[hay[k] as usize] {
+            k += 1;
+        }
+        if k == s || k - s > width {
+            break;
+        }
+        e = k;
+        if k - s < width {
+            break;
+        }
+    }
+    let mut p = e;
+    while p < end && p < e + 2 && hay[p] == b'=' {
+        p += 1;
+    }
+    r.start..p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::engine::general_purpose;
+
+    fn cands(hay: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        Base64.candidates(&Text::new(hay.as_bytes(), 0..hay.len()), &mut out);
+        out.into_iter().map(|r| hay[r].to_string()).collect()
+    }
+
+    fn dec(s: &str) -> Option<String> {
+        let mut out = Vec::new();
+        Base64.decode(s.as_bytes(), &mut out).then(|| String::from_utf8_lossy(&out).into_owned())
+    }
+
+    #[test]
+    fn candidates_padding_and_jwts() {
+        let enc = concat!("dXNlcjpzM2NyZX", "QtcGFzc3dvcmQ=");
+        assert_eq!(cands(&format!("auth: {enc} # x")), [enc]);
+        assert!(cands("short: dXNlcjpw").is_empty());
+        let jwt = concat!("eyJhbGciOiJIUzI1NiJ9", ".eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlc2lnbmF0dXJl");
+        assert!(cands(&format!("t = {jwt}")).is_empty());
+    }
+
+    #[test]
+    fn wrapped_blocks_are_one_candidate() {
+        let text = "line one of a long configuration file with a token in it: abc123 and more text";
+        let enc = general_purpose::STANDARD.encode(text);
+        let (a, b) = enc.split_at(64);
+        let hay = format!("data: |\n    {a}\n    {b}\nnext: 1\n");
+        let c = cands(&hay);
+        assert_eq!(c, [format!("{a}\n    {b}")]);
+        assert_eq!(dec(&c[0]).unwrap(), text);
+    }
+
+    #[test]
+    fn decodes_both_alphabets_and_drops_binary() {
+        assert_eq!(dec("dXNlcjpzM2NyZXQtcGFzc3dvcmQ").unwrap(), "user:s3cret-password");
+        let url = general_purpose::URL_SAFE_NO_PAD.encode("??>>??>>??>>??>>");
+        assert!(url.contains('_') || url.contains('-'));
+        assert_eq!(dec(&url).unwrap(), "??>>??>>??>>??>>");
+        assert!(dec("AbstractSingletonProxyFactoryBean").is_none());
+        assert!(dec(&general_purpose::STANDARD.encode([0u8, 1, 2, 3, 200, 201, 202, 5, 6, 7, 8, 9, 10, 11])).is_none());
+    }
+}

@@ -1,0 +1,66 @@
+//! Quoted-printable (RFC 2045), in mail and MIME parts that say so: once a region names
+//! `quoted-printable`, the text after that header is a candidate, decoded with the
+//! `quoted_printable` crate (soft line breaks joined, `=XX` escapes decoded).
+
+use std::ops::Range;
+
+use super::{Decoder, Text};
+
+/// The quoted-printable decoder.
+#[derive(Debug)]
+pub struct QuotedPrintable;
+
+fn header_end(hay: &[u8], region: &Range<usize>) -> Option<usize> {
+    let text = &hay[region.clone()];
+    let at =
+        memchr::memmem::find(text, b"uoted-printable").or_else(|| memchr::memmem::find(text, b"UOTED-PRINTABLE"))?;
+    let eol = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |k| at + k + 1);
+    Some(region.start + eol)
+}
+
+impl Decoder for QuotedPrintable {
+    fn name(&self) -> &'static str {
+        "quoted-printable"
+    }
+
+    fn candidates(&self, text: &Text<'_>, out: &mut Vec<Range<usize>>) {
+        let (hay, region) = (text.hay, text.region.clone());
+        if let Some(s) = header_end(hay, &region)
+            && s < region.end
+            && memchr::memchr(b'=', &hay[s..region.end]).is_some()
+        {
+            out.push(s..region.end);
+        }
+    }
+
+    fn decode(&self, span: &[u8], out: &mut Vec<u8>) -> bool {
+        match quoted_printable::decode(span, quoted_printable::ParseMode::Robust) {
+            Ok(d) => {
+                // the crate writes line breaks as CRLF; keep the text's own
+                if memchr::memchr(b'\r', span).is_none() {
+                    out.extend(d.iter().copied().filter(|&b| b != b'\r'));
+                } else {
+                    out.extend_from_slice(&d);
+                }
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_after_the_header() {
+        let hay = "Content-Transfer-Encoding: quoted-printable\n\ntoken =3D \"abc=\ndef\"\n";
+        let mut c = Vec::new();
+        QuotedPrintable.candidates(&Text::new(hay.as_bytes(), 0..hay.len()), &mut c);
+        assert_eq!(c.len(), 1);
+        let mut out = Vec::new();
+        assert!(QuotedPrintable.decode(&hay.as_bytes()[c[0].clone()], &mut out));
+        assert_eq!(String::from_utf8(out).unwrap(), "\ntoken = \"abcdef\"\n");
+    }
+}
