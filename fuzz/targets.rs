@@ -8,6 +8,12 @@
 //! - `rules`: arbitrary text as a user rule file (`--rules`): parsed, validated, compiled, then
 //!   used to scan the text itself; every error names the file.
 //! - `config`: arbitrary text as `.keyhound.toml`, then its rules and path globs.
+//! - `decode`: arbitrary text through every decoder ([`keyhound::decode::expand`]): each
+//!   layer's encoded span inside the input, its decoded part inside the layer, its chain as
+//!   deep as the limit, and the decoded bytes within the budget.
+//! - `archive`: arbitrary bytes (and the same bytes gzip-, zip- and tar-wrapped) as an archive
+//!   ([`keyhound::archive::expand`]) under small bounds: no member larger than the member
+//!   bound, the total within the total bound, every path starting with `!`.
 //! - `staged_lines`: the added-line ranges a staged scan computes from a zero-context diff
 //!   (keyhound's own code around libgit2's diff; it has no diff parser of its own), for an old
 //!   and a new buffer split at the first NUL byte.
@@ -68,8 +74,9 @@ fn scan_and_check(det: &Detector, hay: &[u8]) {
 pub fn matcher(data: &[u8]) {
     match classify(data, u64::MAX) {
         Content::Text(text) => scan_and_check(builtin(), &text),
-        // binary input is skipped by every source; scan it anyway: the matcher takes any bytes
-        Content::Skip(..) => scan_and_check(builtin(), data),
+        // binary input is skipped (or opened as an archive) by every source; scan it anyway:
+        // the matcher takes any bytes
+        Content::Skip(..) | Content::Archive(_) => scan_and_check(builtin(), data),
     }
 }
 
@@ -137,5 +144,47 @@ pub fn staged_lines(data: &[u8]) {
         assert!(*r.end() <= lines, "{ranges:?} past the {lines} lines of the new text");
         assert!(*r.start() > prev, "{ranges:?} not sorted and disjoint");
         prev = *r.end();
+    }
+}
+
+/// Fuzz target `decode`.
+pub fn decode(data: &[u8]) {
+    use keyhound::decode::{Options, expand};
+    let opts = Options { max_depth: 3, max_bytes: 1 << 16 };
+    let ex = expand(data, &opts);
+    let mut total = 0;
+    for l in &ex.layers {
+        assert!(l.span.start < l.span.end && l.span.end <= data.len(), "span {:?} of {}", l.span, data.len());
+        assert!(l.decoded.end <= l.bytes.len());
+        assert!(!l.chain.is_empty() && l.chain.len() <= opts.max_depth);
+        total += l.decoded.len();
+    }
+    // the budget may be passed by the last decode before it is checked, never by more
+    assert!(total <= opts.max_bytes + data.len(), "{total} decoded bytes");
+}
+
+/// Fuzz target `archive`.
+pub fn archive(data: &[u8]) {
+    use keyhound::archive::{Event, Limits, expand};
+    use std::io::Write;
+    let limits = Limits { max_depth: 3, max_total: 1 << 20, max_ratio: 50, max_entries: 64, max_member: 1 << 18 };
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(data).unwrap();
+    let gz = gz.finish().unwrap();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("in.bin", zip::write::SimpleFileOptions::default()).unwrap();
+    zip.write_all(data).unwrap();
+    let zip = zip.finish().unwrap().into_inner();
+    for input in [data, &gz[..], &zip[..]] {
+        let mut total = 0u64;
+        expand("fuzz.bin", input, &limits, &mut |e| match e {
+            Event::File { path, bytes } => {
+                assert!(path.starts_with('!'), "{path}");
+                assert!(bytes.len() as u64 <= limits.max_member);
+                total += bytes.len() as u64;
+            }
+            Event::Skip { path, .. } => assert!(path.starts_with('!'), "{path}"),
+        });
+        assert!(total <= limits.max_total);
     }
 }

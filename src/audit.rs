@@ -38,6 +38,7 @@ impl AuditConfig {
         walk: WalkOptions,
         policy: Policy,
         decode: crate::decode::Options,
+        archives: crate::archive::Limits,
     ) -> Result<Self, GitError> {
         let r = git_history::open(repo)?;
         let working_tree = r.workdir().map(|wd| {
@@ -49,6 +50,7 @@ impl AuditConfig {
                 walk: walk.clone(),
                 policy: policy.clone(),
                 decode,
+                archives,
             }
         });
         let history = ScanConfig {
@@ -56,6 +58,7 @@ impl AuditConfig {
             walk,
             policy,
             decode,
+            archives,
         };
         Ok(AuditConfig { repo: repo.to_path_buf(), history, working_tree })
     }

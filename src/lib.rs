@@ -16,6 +16,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod archive;
 pub mod assign;
 pub mod audit;
 pub mod cli;

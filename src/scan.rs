@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Instant;
 
+use crate::archive;
 use crate::decode;
 use crate::finding::{self, Finding};
 use crate::matcher::{Detector, Matcher};
@@ -55,6 +56,8 @@ pub struct ScanConfig {
     pub policy: Policy,
     /// Decoding of encoded text (depth 0: off).
     pub decode: decode::Options,
+    /// Archive expansion (depth 0: archives are counted as binary, not opened).
+    pub archives: archive::Limits,
 }
 
 /// A finding that the policy suppressed, with the reason.
@@ -101,6 +104,7 @@ struct Worker<'a> {
     matcher: Matcher<'a>,
     policy: &'a Policy,
     decode: decode::Options,
+    archives: archive::Limits,
     hooks: &'a Hooks<'a>,
     stream: bool,
     local: Collected,
@@ -118,10 +122,10 @@ fn on_added_line(f: &Finding, origin: &Origin) -> bool {
 }
 
 impl Worker<'_> {
-    /// Adds to `found` the findings in what the blob's encoded spans decode to. A decoded
-    /// finding whose encoded span overlaps a provider rule's match as written is dropped (the
-    /// token was found); one overlapping only generic matches replaces them (`password:
-    /// cGFzc3dvcmQ=` is the password, not a random-looking value).
+    /// Adds to `found` the findings in what the blob's encoded spans decode to. A generic
+    /// decoded finding whose encoded span overlaps a provider rule's match as written is
+    /// dropped (the token was found); one overlapping only generic matches replaces them
+    /// (`password: cGFzc3dvcmQ=` is the password, not a random-looking value).
     fn decoded(&mut self, blob: &Blob<'_>, paths: &[&str], raw: &[crate::matcher::RawMatch], found: &mut Vec<Finding>) {
         if self.decode.max_depth == 0 || blob.repeat {
             return;
@@ -154,8 +158,14 @@ impl Worker<'_> {
             let over = |r: &std::ops::Range<usize>| r.start < layer.span.end && layer.span.start < r.end;
             let overlapping: Vec<&crate::matcher::RawMatch> =
                 raw.iter().filter(|m| over(&m.secret) || m.pair.as_ref().is_some_and(over)).collect();
+            // a provider's token as written wins over generic values decoded from it; a
+            // provider's token decoded from a container (Docker's `auth`, a Basic header, a
+            // Kubernetes value) is reported beside it: it is what must be revoked
             if overlapping.iter().any(|m| !rules[m.rule].generic) {
-                continue;
+                inner.retain(|m| !rules[m.rule].generic);
+                if inner.is_empty() {
+                    continue;
+                }
             }
             if !overlapping.is_empty() && inner.iter().all(|m| rules[m.rule].generic) && layer.chain.len() == 1 {
                 // generic as written and generic decoded: keep the decoded value only when the
@@ -245,6 +255,44 @@ impl BlobSink for Worker<'_> {
         matched
     }
 
+    fn archive(&mut self, blob: Blob<'_>) -> bool {
+        if self.archives.max_depth == 0 {
+            self.skipped(blob.origin.path(), SkipReason::Binary, blob.bytes.len() as u64, "");
+            return false;
+        }
+        if !blob.repeat {
+            self.local.stats.archives += 1;
+        }
+        let mut matched = false;
+        let limits = self.archives;
+        let max = limits.max_member;
+        archive::expand(blob.origin.path(), blob.bytes, &limits, &mut |ev| match ev {
+            archive::Event::File { path, bytes } => {
+                let origin = blob.origin.inner(&path);
+                let also: Vec<Origin> = blob.also.iter().map(|o| o.inner(&path)).collect();
+                match crate::source::classify(bytes, max) {
+                    crate::source::Content::Text(text) => {
+                        matched |= self.blob(Blob { bytes: &text, origin, also: &also, repeat: blob.repeat });
+                    }
+                    // nested archives are walked by `expand`; one here is past its depth
+                    crate::source::Content::Archive(_) => {}
+                    crate::source::Content::Skip(reason, n) => {
+                        if !blob.repeat {
+                            self.skipped(origin.path(), reason, n, "");
+                        }
+                    }
+                }
+            }
+            archive::Event::Skip { path, reason, bytes, detail } => {
+                if !blob.repeat {
+                    let at = format!("{}{}", blob.origin.path(), path.trim_end_matches('!'));
+                    self.skipped(&at, reason, bytes, &detail);
+                }
+            }
+        });
+        matched
+    }
+
     fn skipped(&mut self, path: &str, reason: SkipReason, bytes: u64, detail: &str) {
         self.local.stats.skip(reason, bytes);
         if reason.is_error() {
@@ -270,6 +318,7 @@ pub fn scan(cfg: &ScanConfig, det: &Detector, hooks: &Hooks<'_>) -> Result<ScanO
         matcher: det.matcher(),
         policy: &cfg.policy,
         decode: cfg.decode,
+        archives: cfg.archives,
         hooks,
         stream,
         local: Collected::default(),

@@ -32,6 +32,8 @@ pub struct ScanStats {
     pub findings: u64,
     /// Suppressed findings, by reason.
     pub suppressed: BTreeMap<String, u64>,
+    /// Archives opened (their members are counted as files).
+    pub archives: u64,
     /// Encoded spans decoded to text and scanned (base64, hex, …; nested ones too).
     pub decoded_spans: u64,
     /// Bytes of text they decoded to.
@@ -76,6 +78,7 @@ impl ScanStats {
             e.bytes += v.bytes;
         }
         self.findings += o.findings;
+        self.archives += o.archives;
         self.decoded_spans += o.decoded_spans;
         self.decoded_bytes += o.decoded_bytes;
         self.commits += o.commits;

@@ -248,6 +248,13 @@ pub struct ScanArgs {
     /// Scan text only as written (same as --max-decode-depth 0).
     #[arg(long)]
     pub no_decode: bool,
+    /// Open archives (zip, jar, tar, gzip, bzip2, xz, zstd) nested up to N deep and scan
+    /// their members as `outer.zip!inner/path` (0: count archives as binary)
+    #[arg(long, value_name = "N", default_value_t = crate::archive::DEFAULT_MAX_DEPTH)]
+    pub max_archive_depth: usize,
+    /// Do not open archives (same as --max-archive-depth 0).
+    #[arg(long)]
+    pub no_archives: bool,
     /// Report only findings at or above this confidence (high: prefix- or checksum-anchored
     /// formats; medium: keyword-gated formats and strong generic values; low: other generic
     /// values). Lower ones are counted as suppressed.

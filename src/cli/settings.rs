@@ -200,6 +200,10 @@ pub fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
                 max_depth: if args.no_decode { 0 } else { args.max_decode_depth },
                 ..crate::decode::Options::default()
             },
+            archives: crate::archive::Limits {
+                max_depth: if args.no_archives { 0 } else { args.max_archive_depth },
+                ..crate::archive::Limits::new(max_file_size)
+            },
         },
         detector,
         format: args.format.or(cfg.default_format).unwrap_or(Format::Text),
@@ -235,6 +239,8 @@ pub fn audit_settings(a: &AuditArgs) -> Result<AuditSettings> {
         max_file_size: a.max_file_size.clone(),
         max_decode_depth: crate::decode::DEFAULT_MAX_DEPTH,
         no_decode: false,
+        max_archive_depth: crate::archive::DEFAULT_MAX_DEPTH,
+        no_archives: false,
         min_confidence: a.min_confidence,
         baseline: None,
         show_secrets: a.show_secrets,
@@ -245,7 +251,7 @@ pub fn audit_settings(a: &AuditArgs) -> Result<AuditSettings> {
     };
     let s = scan_settings(&as_scan)?;
     let max_file_size = s.scan.walk.max_file_size;
-    let audit = AuditConfig::new(&a.repo, s.scan.walk, s.scan.policy, s.scan.decode)?;
+    let audit = AuditConfig::new(&a.repo, s.scan.walk, s.scan.policy, s.scan.decode, s.scan.archives)?;
     Ok(AuditSettings { audit, detector: s.detector, max_file_size })
 }
 

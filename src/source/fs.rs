@@ -141,6 +141,9 @@ pub fn read_file(fs_path: &Path, path: &str, max: u64, buf: &mut Vec<u8>, sink: 
         Content::Text(text) => {
             sink.blob(Blob { bytes: &text, origin: Origin::File { path: path.to_string() }, also: &[], repeat: false });
         }
+        Content::Archive(bytes) => {
+            sink.archive(Blob { bytes, origin: Origin::File { path: path.to_string() }, also: &[], repeat: false });
+        }
         Content::Skip(SkipReason::TooLarge, n) => {
             sink.skipped(path, SkipReason::TooLarge, n, "grew past the size limit while being read")
         }

@@ -53,6 +53,21 @@ impl Origin {
         }
     }
 
+    /// The same origin for a member of the archive found here: the path gets `inner`
+    /// (`!dir/f.env`) appended; a staged member counts as added whole.
+    pub fn inner(&self, inner: &str) -> Origin {
+        match self {
+            Origin::File { path } => Origin::File { path: format!("{path}{inner}") },
+            Origin::Stdin => Origin::File { path: format!("-{inner}") },
+            Origin::Git { path, commit, blob } => {
+                Origin::Git { path: format!("{path}{inner}"), commit: commit.clone(), blob: blob.clone() }
+            }
+            Origin::Staged { path, .. } => {
+                Origin::Staged { path: format!("{path}{inner}"), added: Arc::new(vec![1..=usize::MAX]) }
+            }
+        }
+    }
+
     /// The commit of a history origin.
     pub fn commit(&self) -> Option<&Arc<CommitInfo>> {
         match self {
@@ -128,6 +143,13 @@ pub enum SkipReason {
     /// Encoded text left undecoded: the blob's budget of decoded bytes was spent (the blob
     /// itself was scanned as written).
     DecodeLimit,
+    /// An archive member not read: nested too deep, or the archive expands past its bounds
+    /// (total bytes, ratio, member count).
+    ArchiveLimit,
+    /// An archive (or a member) that is truncated, corrupt or in an unsupported format.
+    ArchiveError,
+    /// Encrypted content (an encrypted zip member).
+    Encrypted,
 }
 
 impl SkipReason {
@@ -143,13 +165,24 @@ impl SkipReason {
             SkipReason::Submodule => "submodule",
             SkipReason::GitObjectError => "git_object_error",
             SkipReason::DecodeLimit => "decode_limit",
+            SkipReason::ArchiveLimit => "archive_limit",
+            SkipReason::ArchiveError => "archive_error",
+            SkipReason::Encrypted => "encrypted",
         }
     }
 
     /// Whether a skip of this kind deserves a warning on stderr (something went wrong, as
     /// opposed to a file that is skipped by design).
     pub fn is_error(self) -> bool {
-        matches!(self, SkipReason::Unreadable | SkipReason::WalkError | SkipReason::GitObjectError)
+        matches!(
+            self,
+            SkipReason::Unreadable
+                | SkipReason::WalkError
+                | SkipReason::GitObjectError
+                | SkipReason::ArchiveLimit
+                | SkipReason::ArchiveError
+                | SkipReason::DecodeLimit
+        )
     }
 }
 
@@ -165,6 +198,12 @@ pub trait BlobSink {
     fn blob(&mut self, blob: Blob<'_>) -> bool;
     /// Something not scanned, why, and details for the warning.
     fn skipped(&mut self, path: &str, reason: SkipReason, bytes: u64, detail: &str);
+    /// An archive (zip, tar, compressed stream): by default not opened and counted as binary;
+    /// the scan's sink opens it and hands its members to [`BlobSink::blob`].
+    fn archive(&mut self, blob: Blob<'_>) -> bool {
+        self.skipped(blob.origin.path(), SkipReason::Binary, blob.bytes.len() as u64, "");
+        false
+    }
 }
 
 /// How many leading bytes are checked for NUL to decide a file is binary.
@@ -195,18 +234,22 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
 pub enum Content<'a> {
     /// Text to scan.
     Text(std::borrow::Cow<'a, [u8]>),
+    /// An archive to open (see [`crate::archive`]).
+    Archive(&'a [u8]),
     /// Not scanned: why, and the size.
     Skip(SkipReason, u64),
 }
 
 /// The one decision every source makes on what it read: over `max` bytes is too large,
-/// UTF-16 with a byte-order mark is decoded, a NUL in the first 8 KiB (NUL padding aside, see
+/// UTF-16 with a byte-order mark is decoded, an archive is opened by the sink, a NUL in the first 8 KiB (NUL padding aside, see
 /// [`looks_binary`]) is binary, the rest is text.
 pub fn classify(bytes: &[u8], max: u64) -> Content<'_> {
     if bytes.len() as u64 > max {
         Content::Skip(SkipReason::TooLarge, bytes.len() as u64)
     } else if let Some(text) = decode_utf16(bytes) {
         Content::Text(text.into())
+    } else if crate::archive::format_of(bytes).is_some() {
+        Content::Archive(bytes)
     } else if looks_binary(bytes) {
         Content::Skip(SkipReason::Binary, bytes.len() as u64)
     } else {

@@ -69,6 +69,12 @@ pub fn scan(repo: &Repository, max: u64, sink: &mut impl BlobSink) -> Result<u64
         };
         let bytes = match classify(blob.content(), max) {
             Content::Text(text) => text,
+            Content::Archive(bytes) => {
+                // a staged archive is new or changed as a whole: every member counts as added
+                let origin = Origin::Staged { path, added: Arc::new(vec![1..=usize::MAX]) };
+                sink.archive(Blob { bytes, origin, also: &[], repeat: false });
+                continue;
+            }
             Content::Skip(reason, n) => {
                 sink.skipped(&path, reason, n, "");
                 continue;

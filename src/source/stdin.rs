@@ -16,6 +16,9 @@ pub fn read(max_size: u64, sink: &mut dyn BlobSink) {
         Content::Text(text) => {
             sink.blob(Blob { bytes: &text, origin: Origin::Stdin, also: &[], repeat: false });
         }
+        Content::Archive(bytes) => {
+            sink.archive(Blob { bytes, origin: Origin::Stdin, also: &[], repeat: false });
+        }
         Content::Skip(SkipReason::TooLarge, n) => {
             sink.skipped("-", SkipReason::TooLarge, n, "standard input exceeds --max-file-size")
         }

@@ -14,8 +14,10 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 type Target = fn(&[u8]);
 
-const TARGETS: [(&str, Target); 4] = [
+const TARGETS: [(&str, Target); 6] = [
     ("matcher", targets::matcher),
+    ("decode", targets::decode),
+    ("archive", targets::archive),
     ("rules", targets::rules),
     ("config", targets::config),
     ("staged_lines", targets::staged_lines),
@@ -36,6 +38,14 @@ const FRAGMENTS: &[&[u8]] = &[
     b"npm_",
     b"pypi-",
     b"eyJ",
+    b"PK\x03\x04",
+    b"\x1f\x8b\x08",
+    b"%7B%22",
+    b"\\x73\\x6b",
+    b"&#x73;&#107;",
+    b"kind: Secret\ndata:\n  password: ",
+    b"c2stcHJvai1",
+    b"Content-Transfer-Encoding: quoted-printable\n",
     b"API_KEY=",
     b"password: ",
     b"token = \"",

@@ -3,6 +3,7 @@
 
 mod accuracy_cases;
 mod action;
+mod archives;
 mod audit;
 mod ci;
 mod common;

@@ -45,6 +45,9 @@ fn why(reason: SkipReason) -> &'static str {
         SkipReason::WalkError => "the directory walk failed on the entry",
         SkipReason::Submodule => "git submodule entry (its own repository is not scanned)",
         SkipReason::GitObjectError => "missing or corrupt git object",
+        SkipReason::ArchiveLimit => "archive member not read: nested too deep or past the archive's bounds",
+        SkipReason::ArchiveError => "truncated, corrupt or unsupported archive",
+        SkipReason::Encrypted => "encrypted content",
         SkipReason::DecodeLimit => "encoded text left undecoded: the per-file budget of decoded bytes was spent",
     }
 }

@@ -1,0 +1,70 @@
+//! Zip containers (jar, war, ear, apk, aar, whl, nupkg, vsix, docx, xlsx, …) with the `zip`
+//! crate, from memory. Stored and deflated members are read; encrypted members and other
+//! compression methods are reported as skipped with the reason.
+
+use std::io::{self, Cursor, Read};
+
+use super::{Flow, Member, MemberContent, Reader};
+use crate::source::SkipReason;
+
+/// A zip archive held in memory.
+pub struct Zip<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Zip<'a> {
+    /// Checks that `bytes` hold a readable central directory.
+    pub fn new(bytes: &'a [u8]) -> io::Result<Self> {
+        ::zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        Ok(Zip { bytes })
+    }
+}
+
+impl Reader for Zip<'_> {
+    fn members(&self, _input: &mut dyn Read, f: &mut dyn FnMut(Member<'_>) -> Flow) -> io::Result<()> {
+        let mut z = ::zip::ZipArchive::new(Cursor::new(self.bytes))
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        for i in 0..z.len() {
+            let listed = z.name_for_index(i).map_or_else(|| format!("#{i}"), str::to_string);
+            let flow = match z.by_index(i) {
+                Ok(mut file) => {
+                    if file.is_dir() {
+                        continue;
+                    }
+                    let name = file.name().to_string();
+                    if file.is_symlink() {
+                        f(Member {
+                            name,
+                            content: MemberContent::Unreadable(SkipReason::Symlink, String::new()),
+                            compressed: None,
+                        })
+                    } else if file.encrypted() {
+                        let why = "encrypted zip member".to_string();
+                        f(Member {
+                            name,
+                            content: MemberContent::Unreadable(SkipReason::Encrypted, why),
+                            compressed: None,
+                        })
+                    } else {
+                        let compressed = Some(file.compressed_size());
+                        f(Member { name, content: MemberContent::Data(&mut file), compressed })
+                    }
+                }
+                Err(e) => {
+                    let name = listed;
+                    let reason = match &e {
+                        ::zip::result::ZipError::UnsupportedArchive(m) if m.contains("assword") => {
+                            SkipReason::Encrypted
+                        }
+                        _ => SkipReason::ArchiveError,
+                    };
+                    f(Member { name, content: MemberContent::Unreadable(reason, e.to_string()), compressed: None })
+                }
+            };
+            if flow == Flow::Stop {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
