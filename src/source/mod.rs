@@ -3,6 +3,7 @@
 //! A source reads bytes and hands each [`Blob`] to a [`BlobSink`], or tells the sink why it
 //! skipped something ([`SkipReason`]): nothing read or skipped goes uncounted.
 
+pub mod encrypted;
 pub mod fs;
 pub mod git_history;
 pub mod presence;
@@ -148,7 +149,8 @@ pub enum SkipReason {
     ArchiveLimit,
     /// An archive (or a member) that is truncated, corrupt or in an unsupported format.
     ArchiveError,
-    /// Encrypted content (an encrypted zip member).
+    /// Encrypted content: an encrypted zip member, an Ansible Vault, age, SOPS or OpenPGP
+    /// file (see [`encrypted`]).
     Encrypted,
 }
 
@@ -241,7 +243,8 @@ pub enum Content<'a> {
 }
 
 /// The one decision every source makes on what it read: over `max` bytes is too large,
-/// UTF-16 with a byte-order mark is decoded, an archive is opened by the sink, a NUL in the first 8 KiB (NUL padding aside, see
+/// UTF-16 with a byte-order mark is decoded, an archive is opened by the sink, an encrypted
+/// file ([`encrypted`]) is counted, a NUL in the first 8 KiB (NUL padding aside, see
 /// [`looks_binary`]) is binary, the rest is text.
 pub fn classify(bytes: &[u8], max: u64) -> Content<'_> {
     if bytes.len() as u64 > max {
@@ -250,6 +253,8 @@ pub fn classify(bytes: &[u8], max: u64) -> Content<'_> {
         Content::Text(text.into())
     } else if crate::archive::format_of(bytes).is_some() {
         Content::Archive(bytes)
+    } else if encrypted::kind_of(bytes).is_some() {
+        Content::Skip(SkipReason::Encrypted, bytes.len() as u64)
     } else if looks_binary(bytes) {
         Content::Skip(SkipReason::Binary, bytes.len() as u64)
     } else {
@@ -258,20 +263,42 @@ pub fn classify(bytes: &[u8], max: u64) -> Content<'_> {
 }
 
 /// Text encoded as UTF-16 with a byte-order mark (common for Windows `.ps1`, `.reg`, `.config`
-/// files), decoded to UTF-8; None for anything else. Such files hold NUL bytes and would
+/// files), or without one when the content says so ([`utf16_without_bom`]), decoded to UTF-8;
+/// None for anything else. Such files hold NUL bytes and would
 /// otherwise be skipped as binary. Lines and columns are those of the decoded text, as an
 /// editor shows them.
 pub fn decode_utf16(bytes: &[u8]) -> Option<Vec<u8>> {
     let (body, little) = match bytes {
         [0xFF, 0xFE, rest @ ..] => (rest, true),
         [0xFE, 0xFF, rest @ ..] => (rest, false),
-        _ => return None,
+        _ => (bytes, utf16_without_bom(bytes)?),
     };
     let units = body
         .chunks_exact(2)
         .map(|c| if little { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) });
     let text: String = char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)).collect();
     Some(text.into_bytes())
+}
+
+/// Whether BOM-less bytes are UTF-16 text, and which byte order (true: little-endian): in
+/// the first 256 code units, at least 95 % are ASCII text with the zero byte on the same side.
+/// Binary formats with NULs do not look like that; text in other scripts is left alone.
+pub fn utf16_without_bom(bytes: &[u8]) -> Option<bool> {
+    let probe = &bytes[..bytes.len().min(512) & !1];
+    let units = probe.len() / 2;
+    if units < 8 {
+        return None;
+    }
+    let text = |b: u8| (0x20..0x7f).contains(&b) || matches!(b, b'\n' | b'\r' | b'\t');
+    let le = probe.chunks_exact(2).filter(|c| c[1] == 0 && text(c[0])).count();
+    let be = probe.chunks_exact(2).filter(|c| c[0] == 0 && text(c[1])).count();
+    if le * 100 >= units * 95 {
+        Some(true)
+    } else if be * 100 >= units * 95 {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -285,6 +312,14 @@ mod tests {
         let be: Vec<u8> = [0xFE, 0xFF].into_iter().chain("x".encode_utf16().flat_map(u16::to_be_bytes)).collect();
         assert_eq!(decode_utf16(&be).unwrap(), b"x");
         assert!(decode_utf16(b"plain").is_none());
+        // without a byte-order mark, when the content says so
+        let text = "[Settings]\r\nPassword=abc\r\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(decode_utf16(&le).unwrap(), text.as_bytes());
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(decode_utf16(&be).unwrap(), text.as_bytes());
+        assert!(decode_utf16(b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0").is_none());
+        assert!(decode_utf16(&[0u8; 64]).is_none());
     }
 
     #[test]

@@ -163,3 +163,29 @@ fn stdin_staged_and_history_scans_decode() {
     assert_eq!((got[0].1.as_str(), got[0].2, got[0].4.join(",")), ("a.txt", 2, "base64".into()));
     assert_eq!(hist.json()["stats"]["decoded_spans"].as_u64().map(|n| n >= 1), Some(true));
 }
+
+#[test]
+fn encrypted_files_are_counted_not_reported_and_bomless_utf16_is_read() {
+    let mut fake = Fake::new(5);
+    let key = fake.openai_project();
+    let cipher = fake.chars(64, crate::common::HEX);
+    let t = Tree::new();
+    t.write("group_vars/vault.yml", format!("$ANSIBLE_VAULT;1.1;AES256\n{cipher}\n{cipher}\n"))
+        .write(
+            "secrets.enc.yaml",
+            format!(
+                "api_token: ENC[AES256_GCM,data:{},iv:{},tag:{},type:str]\nsops:\n    mac: ENC[AES256_GCM,data:{}]\n    version: 3.9.0\n",
+                fake.chars(40, crate::common::ALNUM),
+                fake.chars(22, crate::common::ALNUM),
+                fake.chars(22, crate::common::ALNUM),
+                fake.chars(40, crate::common::ALNUM)
+            ),
+        )
+        .write("conf.ini", format!("[a]\r\nkey={key}\r\n").encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>());
+    let r = t.run(&["scan", ".", "--format", "json"]);
+    let j = r.json();
+    let got = findings(&j);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!((got[0].0.as_str(), got[0].1.as_str(), got[0].2, got[0].3), ("openai-project-key", "conf.ini", 2, 5));
+    assert_eq!(j["stats"]["skipped"]["encrypted"]["files"], 2, "{}", j["stats"]);
+}

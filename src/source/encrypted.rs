@@ -1,0 +1,42 @@
+//! Files that are encrypted as a whole: Ansible Vault, age, SOPS (YAML, JSON, dotenv and INI
+//! forms), OpenPGP ASCII-armoured messages. Their ciphertext is random-looking text that
+//! generic rules would report; they are counted as `encrypted` instead of scanned.
+
+use memchr::memmem;
+
+/// The kind of encrypted file `bytes` hold, by their own markers.
+pub fn kind_of(bytes: &[u8]) -> Option<&'static str> {
+    let head = &bytes[..bytes.len().min(64)];
+    if head.starts_with(b"$ANSIBLE_VAULT;") {
+        return Some("Ansible Vault");
+    }
+    if head.starts_with(b"age-encryption.org/v1\n") || head.starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----") {
+        return Some("age");
+    }
+    if head.starts_with(b"-----BEGIN PGP MESSAGE-----") {
+        return Some("OpenPGP message");
+    }
+    // SOPS keeps its metadata (and the MAC of the encrypted values) in the file itself; one
+    // pass over the file for its value marker, the metadata only looked for where it is
+    let enc = memmem::find(bytes, b"ENC[AES256_GCM,data:")?;
+    let sops_meta = [&b"sops:"[..], b"\"sops\":", b"sops_version=", b"[sops]"]
+        .iter()
+        .any(|m| memmem::find(&bytes[enc..], m).is_some() || memmem::find(&bytes[..enc], m).is_some());
+    sops_meta.then_some("SOPS")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers() {
+        assert_eq!(kind_of(b"$ANSIBLE_VAULT;1.1;AES256\n6231..."), Some("Ansible Vault"));
+        assert_eq!(kind_of(b"age-encryption.org/v1\n-> X25519 abc\n"), Some("age"));
+        let sops =
+            b"db_password: ENC[AES256_GCM,data:q83k,iv:x,tag:y,type:str]\nsops:\n    mac: ENC[AES256_GCM,data:z]\n";
+        assert_eq!(kind_of(sops), Some("SOPS"));
+        assert_eq!(kind_of(b"password: hunter2\nsops: is a word here\n"), None);
+        assert_eq!(kind_of(b"plain text"), None);
+    }
+}
