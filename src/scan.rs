@@ -43,6 +43,11 @@ pub enum Input {
         /// A path inside the repository.
         repo: PathBuf,
     },
+    /// The layers of a container image (`docker save` tarball, OCI layout).
+    Image {
+        /// The tarball or directory.
+        path: PathBuf,
+    },
 }
 
 /// What to scan and how.
@@ -358,6 +363,14 @@ pub fn scan(cfg: &ScanConfig, det: &Detector, hooks: &Hooks<'_>) -> Result<ScanO
             let r = staged::discover(repo)?;
             let mut w = new_worker();
             staged::scan(&r, cfg.walk.max_file_size, &mut w)?;
+        }
+        Input::Image { path } => {
+            let mut w = new_worker();
+            crate::source::image::scan(path, cfg.walk.max_file_size, &mut w).map_err(|e| GitError {
+                repo: path.display().to_string(),
+                what: "not a readable container image".into(),
+                source: git2::Error::from_str(&e.to_string()),
+            })?;
         }
     }
     let mut out = ScanOutcome::default();

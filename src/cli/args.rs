@@ -220,6 +220,10 @@ pub struct ScanArgs {
     /// Scan what is staged for commit (index against HEAD); only added lines are reported.
     #[arg(long, conflicts_with = "pre_push")]
     pub staged: bool,
+    /// Scan the layers of a container image saved to disk (`docker save -o img.tar`, an OCI
+    /// image layout tarball or directory); findings name the layer and its command.
+    #[arg(long, value_name = "FILE|DIR", conflicts_with_all = ["git", "staged", "pre_push"])]
+    pub image: Option<PathBuf>,
     /// Scan the commits a `git push` would send (reads the pre-push hook's lines on stdin).
     #[arg(long)]
     pub pre_push: bool,

@@ -141,7 +141,10 @@ pub fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
         std::fs::symlink_metadata(r).with_context(|| format!("{}: cannot scan", r.display()))?;
     }
     let first = roots.first().cloned().unwrap_or_else(|| PathBuf::from("."));
-    let (input, config_root) = if args.git || args.pre_push {
+    let (input, config_root) = if let Some(img) = &args.image {
+        std::fs::metadata(img).with_context(|| format!("{}: cannot scan", img.display()))?;
+        (Input::Image { path: img.clone() }, PathBuf::from("."))
+    } else if args.git || args.pre_push {
         if roots.len() > 1 || stdin {
             return Err(anyhow!("--git and --pre-push take one repository path"));
         }
@@ -230,6 +233,7 @@ pub fn audit_settings(a: &AuditArgs) -> Result<AuditSettings> {
         log_opts: Vec::new(),
         since: None,
         staged: false,
+        image: None,
         pre_push: false,
         format: Some(Format::Json),
         output: None,

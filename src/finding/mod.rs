@@ -84,6 +84,8 @@ pub struct Finding {
     pub blob: Option<String>,
     /// For history scans: whether the same secret (fingerprint) is still in HEAD's tree.
     pub present_at_head: Option<bool>,
+    /// For image scans: the layer the file is in.
+    pub layer: Option<Arc<crate::source::image::LayerInfo>>,
     /// The decoders that led to the secret, outermost first (empty: it is in the text as
     /// written). The location is then that of the encoded span.
     pub decoded: Vec<&'static str>,
@@ -95,6 +97,7 @@ impl Finding {
         let mut f = self.clone();
         f.path = origin.path().to_string();
         f.commit = origin.commit().cloned();
+        f.layer = origin.layer().cloned();
         f
     }
 }
@@ -161,6 +164,7 @@ pub fn build(hay: &[u8], origin: &Origin, matches: &[RawMatch], rules: &[Rule]) 
                     _ => None,
                 },
                 present_at_head: None,
+                layer: origin.layer().cloned(),
                 decoded: Vec::new(),
             }
         })

@@ -19,7 +19,8 @@
 //! `author`, `email`, `date`, `summary`: the commit that introduced the blob at this path),
 //! `blob` (its id) and `present_at_head` (the same secret is still in HEAD's tree). A secret
 //! found in decoded text adds `decoded` (the decoders applied, outermost first, e.g.
-//! `["base64"]`); its location is the encoded span's. JSONL lines are the same objects.
+//! `["base64"]`); its location is the encoded span's. Image scans add `layer` (`index`,
+//! `digest`, `created_by`). JSONL lines are the same objects.
 
 use std::io::{self, Write};
 
@@ -66,6 +67,9 @@ pub fn finding_value(f: &Finding, ctx: &Context<'_>) -> Value {
     }
     if !f.decoded.is_empty() {
         m.insert("decoded".into(), json!(f.decoded));
+    }
+    if let Some(l) = &f.layer {
+        m.insert("layer".into(), json!(l.as_ref()));
     }
     if !f.parts.is_empty() {
         let parts: Vec<Value> = f

@@ -119,6 +119,9 @@ fn result(f: &Finding, rule_index: usize, suppression: Option<Suppression>, ctx:
     if !f.decoded.is_empty() {
         props.insert("decoded".to_string(), json!(f.decoded));
     }
+    if let Some(l) = &f.layer {
+        props.insert("layer".to_string(), json!(l.as_ref()));
+    }
     let msg = format!(
         "{} found: {} (fingerprint {}). Revoke and rotate it, then remove it from the code.",
         f.rule_name,

@@ -6,6 +6,7 @@
 pub mod encrypted;
 pub mod fs;
 pub mod git_history;
+pub mod image;
 pub mod presence;
 pub mod provenance;
 pub mod staged;
@@ -43,13 +44,23 @@ pub enum Origin {
         /// Added or changed lines of the staged file (1-based, inclusive ranges).
         added: Arc<Vec<RangeInclusive<usize>>>,
     },
+    /// A file in a layer of a container image (`IMAGE!<layer digest>!<path>`).
+    Image {
+        /// Display path.
+        path: String,
+        /// The layer.
+        layer: Arc<image::LayerInfo>,
+    },
 }
 
 impl Origin {
     /// The path shown in reports.
     pub fn path(&self) -> &str {
         match self {
-            Origin::File { path } | Origin::Git { path, .. } | Origin::Staged { path, .. } => path,
+            Origin::File { path }
+            | Origin::Git { path, .. }
+            | Origin::Staged { path, .. }
+            | Origin::Image { path, .. } => path,
             Origin::Stdin => "-",
         }
     }
@@ -66,6 +77,15 @@ impl Origin {
             Origin::Staged { path, .. } => {
                 Origin::Staged { path: format!("{path}{inner}"), added: Arc::new(vec![1..=usize::MAX]) }
             }
+            Origin::Image { path, layer } => Origin::Image { path: format!("{path}{inner}"), layer: layer.clone() },
+        }
+    }
+
+    /// The image layer of an image origin.
+    pub fn layer(&self) -> Option<&Arc<image::LayerInfo>> {
+        match self {
+            Origin::Image { layer, .. } => Some(layer),
+            _ => None,
         }
     }
 

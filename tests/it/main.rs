@@ -15,6 +15,7 @@ mod fuzz_replay;
 mod generic_table;
 mod git;
 mod hostile;
+mod image;
 mod reports;
 mod rules_cmd;
 mod scan_dir;
