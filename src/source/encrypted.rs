@@ -16,12 +16,14 @@ pub fn kind_of(bytes: &[u8]) -> Option<&'static str> {
     if head.starts_with(b"-----BEGIN PGP MESSAGE-----") {
         return Some("OpenPGP message");
     }
-    // SOPS keeps its metadata (and the MAC of the encrypted values) in the file itself; one
-    // pass over the file for its value marker, the metadata only looked for where it is
+    // SOPS keeps its metadata (and the MAC of the encrypted values) in the file itself, as a
+    // top-level `sops` entry; one pass over the file for the value marker first
     let enc = memmem::find(bytes, b"ENC[AES256_GCM,data:")?;
-    let sops_meta = [&b"sops:"[..], b"\"sops\":", b"sops_version=", b"[sops]"]
+    let valued = enc > 0 && matches!(bytes[enc - 1], b' ' | b'=' | b'"' | b'\t');
+    let sops_meta = [&b"\nsops:\n"[..], b"\nsops:\r\n", b"\"sops\": {", b"\"sops\":{", b"\nsops_version=", b"\n[sops]"]
         .iter()
-        .any(|m| memmem::find(&bytes[enc..], m).is_some() || memmem::find(&bytes[..enc], m).is_some());
+        .any(|m| memmem::find(bytes, m).is_some());
+    let sops_meta = valued && sops_meta;
     sops_meta.then_some("SOPS")
 }
 
@@ -38,5 +40,7 @@ mod tests {
         assert_eq!(kind_of(sops), Some("SOPS"));
         assert_eq!(kind_of(b"password: hunter2\nsops: is a word here\n"), None);
         assert_eq!(kind_of(b"plain text"), None);
+        // code that names the markers is not encrypted
+        assert_eq!(kind_of(b"let m = b\"ENC[AES256_GCM,data:\";\nlet s = b\"sops:\";\n"), None);
     }
 }
