@@ -181,6 +181,8 @@ impl Worker<'_> {
             }
             replaced.extend(overlapping.iter().map(|m| m.secret.clone()));
             let mut got = finding::build(&layer.bytes, &blob.origin, &inner, rules);
+            // the same secret found as written in this blob is that finding
+            got.retain(|g| !found.iter().any(|f| f.fingerprint == g.fingerprint));
             finding::relocate(&mut got, blob.bytes, &layer.span, &layer.chain);
             extra.extend(got);
         }

@@ -84,6 +84,8 @@ pub struct Finding {
     pub blob: Option<String>,
     /// For history scans: whether the same secret (fingerprint) is still in HEAD's tree.
     pub present_at_head: Option<bool>,
+    /// For Jupyter notebooks (`.ipynb`): the 1-based cell the finding is in.
+    pub cell: Option<usize>,
     /// For image scans: the layer the file is in.
     pub layer: Option<Arc<crate::source::image::LayerInfo>>,
     /// The decoders that led to the secret, outermost first (empty: it is in the text as
@@ -165,6 +167,7 @@ pub fn build(hay: &[u8], origin: &Origin, matches: &[RawMatch], rules: &[Rule]) 
                 },
                 present_at_head: None,
                 layer: origin.layer().cloned(),
+                cell: notebook_cell(origin.path(), hay, m.secret.start),
                 decoded: Vec::new(),
             }
         })
@@ -192,9 +195,20 @@ pub fn relocate(found: &mut [Finding], hay: &[u8], span: &Range<usize>, chain: &
             p.location = at;
         }
         f.snippet = snip.clone();
+        f.cell = notebook_cell(&f.path, hay, span.start);
         f.inline_allow |= allow;
         f.decoded = chain.to_vec();
     }
+}
+
+/// The 1-based cell of a Jupyter notebook that byte `at` is in: nbformat writes each cell's
+/// keys sorted, `"cell_type"` first, so the cells opened before `at` are counted.
+fn notebook_cell(path: &str, hay: &[u8], at: usize) -> Option<usize> {
+    if !path.to_ascii_lowercase().ends_with(".ipynb") {
+        return None;
+    }
+    let n = memchr::memmem::find_iter(&hay[..at.min(hay.len())], b"\"cell_type\"").count();
+    (n > 0).then_some(n)
 }
 
 /// Whether a `keyhound:allow` marker is on any line the span touches.

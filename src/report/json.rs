@@ -20,7 +20,7 @@
 //! `blob` (its id) and `present_at_head` (the same secret is still in HEAD's tree). A secret
 //! found in decoded text adds `decoded` (the decoders applied, outermost first, e.g.
 //! `["base64"]`); its location is the encoded span's. Image scans add `layer` (`index`,
-//! `digest`, `created_by`). JSONL lines are the same objects.
+//! `digest`, `created_by`); findings in Jupyter notebooks add `notebook_cell` (1-based). JSONL lines are the same objects.
 
 use std::io::{self, Write};
 
@@ -70,6 +70,9 @@ pub fn finding_value(f: &Finding, ctx: &Context<'_>) -> Value {
     }
     if let Some(l) = &f.layer {
         m.insert("layer".into(), json!(l.as_ref()));
+    }
+    if let Some(c) = f.cell {
+        m.insert("notebook_cell".into(), json!(c));
     }
     if !f.parts.is_empty() {
         let parts: Vec<Value> = f

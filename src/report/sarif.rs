@@ -122,6 +122,9 @@ fn result(f: &Finding, rule_index: usize, suppression: Option<Suppression>, ctx:
     if let Some(l) = &f.layer {
         props.insert("layer".to_string(), json!(l.as_ref()));
     }
+    if let Some(c) = f.cell {
+        props.insert("notebookCell".to_string(), json!(c));
+    }
     let msg = format!(
         "{} found: {} (fingerprint {}). Revoke and rotate it, then remove it from the code.",
         f.rule_name,

@@ -76,6 +76,9 @@ fn write_finding(out: &mut dyn Write, f: &Finding, ctx: &Context<'_>, p: &Paint)
     let decoded =
         if f.decoded.is_empty() { String::new() } else { format!("  decoded from {}", f.decoded.join(" → ")) };
     writeln!(out, "            secret {}  fingerprint {}{head}{decoded}", ctx.secret(&f.secret), f.fingerprint)?;
+    if let Some(c) = f.cell {
+        writeln!(out, "            notebook cell {c}")?;
+    }
     if let Some(l) = &f.layer {
         writeln!(out, "            layer {} {}  created by {}", l.index, l.digest, l.created_by)?;
     }

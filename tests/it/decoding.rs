@@ -189,3 +189,49 @@ fn encrypted_files_are_counted_not_reported_and_bomless_utf16_is_read() {
     assert_eq!((got[0].0.as_str(), got[0].1.as_str(), got[0].2, got[0].3), ("openai-project-key", "conf.ini", 2, 5));
     assert_eq!(j["stats"]["skipped"]["encrypted"]["files"], 2, "{}", j["stats"]);
 }
+
+#[test]
+fn notebook_findings_name_their_cell_in_sources_and_outputs() {
+    let mut fake = Fake::new(17);
+    let (a, b) = (fake.openai_project(), fake.openai_project());
+    let nb = format!(
+        r##"{{
+ "cells": [
+  {{
+   "cell_type": "markdown",
+   "metadata": {{}},
+   "source": ["# Setup\n"]
+  }},
+  {{
+   "cell_type": "code",
+   "execution_count": 1,
+   "metadata": {{}},
+   "outputs": [],
+   "source": ["import os\n", "os.environ[\"OPENAI_API_KEY\"] = \"{a}\"\n"]
+  }},
+  {{
+   "cell_type": "code",
+   "execution_count": 2,
+   "metadata": {{}},
+   "outputs": [{{"name": "stdout", "output_type": "stream", "text": ["key loaded: {b}\n"]}}],
+   "source": ["print(key)\n"]
+  }}
+ ],
+ "metadata": {{}},
+ "nbformat": 4,
+ "nbformat_minor": 5
+}}
+"##
+    );
+    let t = Tree::new();
+    t.write("analysis.ipynb", nb);
+    let r = t.run(&["scan", ".", "--format", "json"]);
+    let j = r.json();
+    let cells: Vec<(u64, u64)> = j["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["line"].as_u64().unwrap(), f["notebook_cell"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(cells, [(13, 2), (19, 3)]);
+}
