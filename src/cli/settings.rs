@@ -264,7 +264,30 @@ pub fn audit_settings(a: &AuditArgs) -> Result<AuditSettings> {
 fn pre_push_ranges(options: &mut HistoryOptions) -> Result<()> {
     let mut text = String::new();
     std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).context("--pre-push: cannot read stdin")?;
+    if text.trim().is_empty() && pre_commit_range(|k| std::env::var(k).ok(), options) {
+        return Ok(());
+    }
     parse_pre_push(&text, options).map_err(|e| anyhow!("--pre-push: {e}"))
+}
+
+/// The pre-commit framework runs pre-push hooks with an empty stdin and the range in its
+/// environment: `PRE_COMMIT_FROM_REF` (the remote's commit; empty or zeros for a new branch,
+/// when pre-commit could not find one) and `PRE_COMMIT_TO_REF` (the commit pushed); older
+/// releases name them `PRE_COMMIT_SOURCE` and `PRE_COMMIT_ORIGIN`. Returns false when they
+/// are not set.
+pub fn pre_commit_range(env: impl Fn(&str) -> Option<String>, options: &mut HistoryOptions) -> bool {
+    let get = |new: &str, old: &str| env(new).or_else(|| env(old)).filter(|v| !v.trim().is_empty());
+    let Some(to) = get("PRE_COMMIT_TO_REF", "PRE_COMMIT_ORIGIN") else {
+        return false;
+    };
+    match get("PRE_COMMIT_FROM_REF", "PRE_COMMIT_SOURCE") {
+        Some(from) if !from.bytes().all(|b| b == b'0') => options.ranges.push(format!("{from}..{to}")),
+        _ => {
+            options.refs.push(to);
+            options.hide_remotes = true;
+        }
+    }
+    true
 }
 
 /// Parses pre-push lines into ranges (updated branches) and refs (new branches, whose commits
@@ -301,6 +324,20 @@ pub fn parse_pre_push(text: &str, options: &mut HistoryOptions) -> std::result::
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pre_commit_framework_environment() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        };
+        let mut o = HistoryOptions::default();
+        assert!(pre_commit_range(env(&[("PRE_COMMIT_FROM_REF", "abc"), ("PRE_COMMIT_TO_REF", "def")]), &mut o));
+        assert_eq!(o.ranges, ["abc..def"]);
+        let mut o = HistoryOptions::default();
+        assert!(pre_commit_range(env(&[("PRE_COMMIT_SOURCE", ""), ("PRE_COMMIT_ORIGIN", "def")]), &mut o));
+        assert_eq!((o.refs.as_slice(), o.hide_remotes), (&["def".to_string()][..], true));
+        assert!(!pre_commit_range(env(&[]), &mut HistoryOptions::default()));
+    }
 
     #[test]
     fn pre_push_lines() {

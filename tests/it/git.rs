@@ -398,6 +398,29 @@ fn pre_push_scans_only_the_commits_being_pushed() {
     let line = format!("refs/heads/topic {head} refs/heads/topic {zero}\n");
     let r = crate::common::run_stdin_in(t.path(), &["scan", "--pre-push", ".", "--format", "json"], line.as_bytes());
     assert_eq!(summary(&r.json()), vec![f("generic-api-key", "new.env", 1, 9), f("generic-api-key", "old.env", 1, 9)]);
+    // the pre-commit framework: empty stdin, the range in its environment
+    let framework = |env: &[(&str, &str)]| {
+        let out = Command::new(crate::common::program())
+            .args(["scan", "--pre-push", ".", "--format", "json"])
+            .current_dir(t.path())
+            .envs(env.iter().copied())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, out, err) = framework(&[("PRE_COMMIT_FROM_REF", &base), ("PRE_COMMIT_TO_REF", &head)]);
+    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(summary(&serde_json::from_str(&out).unwrap()), vec![f("generic-api-key", "new.env", 1, 9)]);
+    let (code, _, _) = framework(&[("PRE_COMMIT_FROM_REF", &head), ("PRE_COMMIT_TO_REF", &head)]);
+    assert_eq!(code, Some(0), "nothing new: a clean push passes");
+    let (code, _, err) = framework(&[]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("no refs on stdin"), "{err}");
 }
 
 #[test]
