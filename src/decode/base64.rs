@@ -3,7 +3,7 @@
 //!
 //! Candidates are runs of the alphabet of at least [`MIN_RUN`] characters (12 decoded bytes);
 //! the segments of a JWT (`eyJ….eyJ….sig`) are not candidates (the JWT rule reads them).
-//! Decoding uses the `base64` crate; the first [`PROBE`] characters are decoded first and a
+//! Decoding uses the `base64` crate; the first 16 characters are decoded first and a
 //! run whose start is not text is dropped without decoding the rest.
 
 use std::ops::Range;

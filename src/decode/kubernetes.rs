@@ -1,10 +1,11 @@
 //! Kubernetes Secret manifests: the values of a `data:` map are base64 whatever their length,
 //! so short ones (`password: YWRtaW4=`) are candidates too, where the plain [`base64`] decoder
-//! needs [`base64::MIN_RUN`] characters to tell an encoding from a word. Multi-document YAML
+//! needs [`MIN_RUN`] characters to tell an encoding from a word. Multi-document YAML
 //! is read document by document (a `kind: Secret` anywhere in the text enables it; each
 //! `data:` block is read by its indentation).
 //!
 //! [`base64`]: super::base64
+//! [`MIN_RUN`]: super::base64::MIN_RUN
 
 use std::ops::Range;
 
