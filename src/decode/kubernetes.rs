@@ -37,7 +37,9 @@ impl Decoder for SecretData {
     fn candidates(&self, text: &Text<'_>, out: &mut Vec<Range<usize>>) {
         let (hay, region) = (text.hay, text.region.clone());
         let body = &hay[region.clone()];
-        if memchr::memmem::find(body, b"kind: Secret").is_none() {
+        static KIND: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+            std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"kind: Secret"));
+        if KIND.find(body).is_none() {
             return;
         }
         let mut at = region.start;

@@ -1,5 +1,5 @@
 //! Quoted-printable (RFC 2045), in mail and MIME parts that say so: once a region names
-//! `quoted-printable`, the text after that header is a candidate, decoded with the
+//! `quoted-printable` in its first 64 KiB, the text after that header is a candidate, decoded with the
 //! `quoted_printable` crate (soft line breaks joined, `=XX` escapes decoded).
 
 use std::ops::Range;
@@ -10,10 +10,16 @@ use super::{Decoder, Text};
 #[derive(Debug)]
 pub struct QuotedPrintable;
 
+/// How far into a text the header is looked for (mail headers and MIME part headers of
+/// text parts come early; every file pays for this much).
+const HEAD: usize = 64 << 10;
+
 fn header_end(hay: &[u8], region: &Range<usize>) -> Option<usize> {
-    let text = &hay[region.clone()];
-    let at =
-        memchr::memmem::find(text, b"uoted-printable").or_else(|| memchr::memmem::find(text, b"UOTED-PRINTABLE"))?;
+    use memchr::memmem::Finder;
+    static LOWER: std::sync::LazyLock<Finder<'static>> = std::sync::LazyLock::new(|| Finder::new(b"uoted-printable"));
+    static UPPER: std::sync::LazyLock<Finder<'static>> = std::sync::LazyLock::new(|| Finder::new(b"UOTED-PRINTABLE"));
+    let text = &hay[region.start..region.end.min(region.start + HEAD)];
+    let at = LOWER.find(text).or_else(|| UPPER.find(text))?;
     let eol = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |k| at + k + 1);
     Some(region.start + eol)
 }

@@ -4,6 +4,9 @@
 
 use memchr::memmem;
 
+/// How far into a file the SOPS value marker is looked for.
+const HEAD: usize = 64 << 10;
+
 /// The kind of encrypted file `bytes` hold, by their own markers.
 pub fn kind_of(bytes: &[u8]) -> Option<&'static str> {
     let head = &bytes[..bytes.len().min(64)];
@@ -18,7 +21,10 @@ pub fn kind_of(bytes: &[u8]) -> Option<&'static str> {
     }
     // SOPS keeps its metadata (and the MAC of the encrypted values) in the file itself, as a
     // top-level `sops` entry; one pass over the file for the value marker first
-    let enc = memmem::find(bytes, b"ENC[AES256_GCM,data:")?;
+    static ENC: std::sync::LazyLock<memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memmem::Finder::new(b"ENC[AES256_GCM,data:"));
+    // the first encrypted value of a SOPS file is near its top: every file pays for 64 KiB
+    let enc = ENC.find(&bytes[..bytes.len().min(HEAD)])?;
     let valued = enc > 0 && matches!(bytes[enc - 1], b' ' | b'=' | b'"' | b'\t');
     let sops_meta = [&b"\nsops:\n"[..], b"\nsops:\r\n", b"\"sops\": {", b"\"sops\":{", b"\nsops_version=", b"\n[sops]"]
         .iter()
