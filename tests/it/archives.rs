@@ -1,31 +1,8 @@
 //! Archives: members scanned as `outer!inner` in directory, staged and history scans; bounds
 //! and broken archives counted and warned about, never silent.
 
-use std::io::{Cursor, Write};
-
-use crate::common::{Fake, Tree};
+use crate::common::{Fake, Tree, gz, tar_of, zip_of};
 use crate::git::git;
-
-fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for (name, data) in members {
-        w.start_file(*name, opts).unwrap();
-        w.write_all(data).unwrap();
-    }
-    w.finish().unwrap().into_inner()
-}
-
-fn tgz_of(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut b = tar::Builder::new(flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default()));
-    for (name, data) in members {
-        let mut h = tar::Header::new_gnu();
-        h.set_size(data.len() as u64);
-        h.set_mode(0o644);
-        b.append_data(&mut h, name, *data).unwrap();
-    }
-    b.into_inner().unwrap().finish().unwrap()
-}
 
 /// `(rule, path, line)` of every finding, sorted.
 fn found(j: &serde_json::Value) -> Vec<(String, String, u64)> {
@@ -49,7 +26,7 @@ fn members_of_nested_archives_are_scanned_with_their_inner_paths() {
     let env = format!("A=1\nOPENAI_API_KEY={key}\n");
     let jar =
         zip_of(&[("META-INF/MANIFEST.MF", b"Manifest-Version: 1.0\n"), ("application.properties", env.as_bytes())]);
-    let tgz = tgz_of(&[("lib/app.jar", &jar), ("README", b"nothing here\n")]);
+    let tgz = gz(&tar_of(&[("lib/app.jar", &jar), ("README", b"nothing here\n")]));
     let t = Tree::new();
     t.write("dist/app.jar", &jar).write("release.tgz", &tgz);
     let r = t.run(&["scan", ".", "--format", "json"]);

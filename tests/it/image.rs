@@ -1,30 +1,11 @@
 //! `scan --image`: `docker save` tarballs and OCI layouts built here, every layer read, each
 //! finding naming its layer and the command that made it, deleted files still found.
 
-use std::io::Write;
-
-use crate::common::{Fake, Tree};
-
-fn tar_of(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut b = tar::Builder::new(Vec::new());
-    for (name, data) in members {
-        let mut h = tar::Header::new_gnu();
-        h.set_size(data.len() as u64);
-        h.set_mode(0o644);
-        b.append_data(&mut h, name, *data).unwrap();
-    }
-    b.into_inner().unwrap()
-}
+use crate::common::{Fake, Tree, gz, tar_of};
 
 fn sha(data: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn gz(data: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
 }
 
 fn config(diff_ids: &[String]) -> Vec<u8> {
