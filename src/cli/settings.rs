@@ -12,6 +12,7 @@ use crate::config::{self, Config};
 use crate::matcher::Detector;
 use crate::policy::Policy;
 use crate::policy::baseline::Baseline;
+use crate::policy::gitleaks_ignore::{self, GitleaksIgnore};
 use crate::policy::ignore_file::{self, IgnoreFile};
 use crate::report::Format;
 use crate::rules::{RuleSet, RuleSource, load};
@@ -187,6 +188,10 @@ pub fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
         let f = config_root.join(ignore_file::FILE_NAME);
         if f.is_file() {
             policy = policy.with_ignore_file(IgnoreFile::load(&f).map_err(|e| anyhow!(e))?);
+        }
+        let f = config_root.join(gitleaks_ignore::FILE_NAME);
+        if f.is_file() {
+            policy = policy.with_gitleaks_ignore(GitleaksIgnore::load(&f).map_err(|e| anyhow!(e))?);
         }
     }
     Ok(ScanSettings {

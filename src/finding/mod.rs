@@ -76,8 +76,9 @@ pub struct Finding {
     pub entropy: f64,
     /// Stable fingerprint.
     pub fingerprint: Fingerprint,
-    /// A `keyhound:allow` comment is on one of the finding's lines.
-    pub inline_allow: bool,
+    /// The allow marker (`keyhound:allow`, or gitleaks' `gitleaks:allow`) on one of the
+    /// finding's lines, if any.
+    pub inline_allow: Option<&'static str>,
     /// For history scans: the commit that introduced the blob at this path.
     pub commit: Option<Arc<CommitInfo>>,
     /// For history scans: the blob id.
@@ -196,7 +197,7 @@ pub fn relocate(found: &mut [Finding], hay: &[u8], span: &Range<usize>, chain: &
         }
         f.snippet = snip.clone();
         f.cell = notebook_cell(&f.path, hay, span.start);
-        f.inline_allow |= allow;
+        f.inline_allow = f.inline_allow.or(allow);
         f.decoded = chain.to_vec();
     }
 }
@@ -211,11 +212,13 @@ fn notebook_cell(path: &str, hay: &[u8], at: usize) -> Option<usize> {
     (n > 0).then_some(n)
 }
 
-/// Whether a `keyhound:allow` marker is on any line the span touches.
-fn has_inline_allow(hay: &[u8], idx: &LineIndex, span: &Range<usize>) -> bool {
+/// The allow marker (`keyhound:allow`, then `gitleaks:allow`) on a line the span touches.
+fn has_inline_allow(hay: &[u8], idx: &LineIndex, span: &Range<usize>) -> Option<&'static str> {
     let from = idx.line_range(hay, span.start).start;
     let to = idx.line_range(hay, span.end.saturating_sub(1).max(span.start)).end;
-    memchr::memmem::find(&hay[from..to], crate::policy::INLINE_ALLOW.as_bytes()).is_some()
+    [crate::policy::INLINE_ALLOW, crate::policy::GITLEAKS_ALLOW]
+        .into_iter()
+        .find(|m| memchr::memmem::find(&hay[from..to], m.as_bytes()).is_some())
 }
 
 /// The line holding `secret`, cut to a window around it, with every secret span redacted.

@@ -5,14 +5,16 @@
 //! checked:
 //!
 //! - a confidence below `--min-confidence` (default medium);
-//! - an inline `keyhound:allow` comment on a line of the finding;
+//! - an inline `keyhound:allow` comment on a line of the finding, or gitleaks' `gitleaks:allow`;
 //! - the finding's fingerprint in `.keyhoundignore` (see [`ignore_file`]);
+//! - its path and line in a `.gitleaksignore` (see [`gitleaks_ignore`]);
 //! - a path allowlist glob from the configuration;
 //! - a per-rule (or gitleaks global) allowlist from the configuration (see [`allowlist`]);
 //! - the fingerprint in a baseline (`--baseline`, see [`baseline`]).
 
 pub mod allowlist;
 pub mod baseline;
+pub mod gitleaks_ignore;
 pub mod ignore_file;
 
 use std::collections::HashSet;
@@ -23,6 +25,7 @@ use serde::Serialize;
 use crate::finding::Finding;
 use crate::rules::Confidence;
 use allowlist::Allowlist;
+use gitleaks_ignore::GitleaksIgnore;
 use ignore_file::IgnoreFile;
 
 /// Why a finding is not reported as a leak.
@@ -33,8 +36,12 @@ pub enum Suppression {
     BelowMinConfidence(Confidence),
     /// A `keyhound:allow` comment on its line.
     Inline,
+    /// A `gitleaks:allow` comment on its line.
+    GitleaksAllow,
     /// Its fingerprint is in `.keyhoundignore`.
     IgnoreFile,
+    /// Its path and line are in `.gitleaksignore`.
+    GitleaksIgnore,
     /// Its path matches a configured allowlist glob.
     PathAllowlist(String),
     /// A configured allowlist of its rule (or of every rule) allows it: which and what matched.
@@ -49,7 +56,9 @@ impl Suppression {
         match self {
             Suppression::BelowMinConfidence(_) => "below_min_confidence",
             Suppression::Inline => "inline",
+            Suppression::GitleaksAllow => "gitleaks_allow",
             Suppression::IgnoreFile => "ignore_file",
+            Suppression::GitleaksIgnore => "gitleaksignore",
             Suppression::PathAllowlist(_) => "path_allowlist",
             Suppression::RuleAllowlist(_) => "rule_allowlist",
             Suppression::Baseline => "baseline",
@@ -72,6 +81,7 @@ pub struct Policy {
     path_globs: Vec<String>,
     paths: GlobSet,
     ignore: IgnoreFile,
+    gitleaks_ignore: GitleaksIgnore,
     min_confidence: Option<Confidence>,
     baseline: HashSet<String>,
     allowlists: Vec<Allowlist>,
@@ -79,6 +89,9 @@ pub struct Policy {
 
 /// The inline marker that allows a finding on its line.
 pub const INLINE_ALLOW: &str = "keyhound:allow";
+
+/// gitleaks' inline marker, honoured the same way.
+pub const GITLEAKS_ALLOW: &str = "gitleaks:allow";
 
 impl Policy {
     /// Builds a policy from path globs (relative to the scan root; `dir/**` style).
@@ -92,6 +105,7 @@ impl Policy {
             path_globs: path_globs.to_vec(),
             paths,
             ignore: IgnoreFile::default(),
+            gitleaks_ignore: GitleaksIgnore::default(),
             min_confidence: None,
             baseline: HashSet::new(),
             allowlists: Vec::new(),
@@ -122,6 +136,12 @@ impl Policy {
         self
     }
 
+    /// Adds `.gitleaksignore` entries.
+    pub fn with_gitleaks_ignore(mut self, ignore: GitleaksIgnore) -> Self {
+        self.gitleaks_ignore = ignore;
+        self
+    }
+
     /// Judges a finding.
     pub fn judge(&self, f: &Finding) -> Verdict {
         if let Some(min) = self.min_confidence
@@ -129,11 +149,16 @@ impl Policy {
         {
             return Verdict::Suppressed(Suppression::BelowMinConfidence(f.confidence));
         }
-        if f.inline_allow {
-            return Verdict::Suppressed(Suppression::Inline);
+        match f.inline_allow {
+            Some(GITLEAKS_ALLOW) => return Verdict::Suppressed(Suppression::GitleaksAllow),
+            Some(_) => return Verdict::Suppressed(Suppression::Inline),
+            None => {}
         }
         if self.ignore.ignores(f.fingerprint.as_str(), &f.path) {
             return Verdict::Suppressed(Suppression::IgnoreFile);
+        }
+        if self.gitleaks_ignore.ignores(f) {
+            return Verdict::Suppressed(Suppression::GitleaksIgnore);
         }
         if let Some(i) = self.paths.matches(&f.path).first() {
             return Verdict::Suppressed(Suppression::PathAllowlist(self.path_globs[*i].clone()));

@@ -172,7 +172,10 @@ pub fn write(out: &mut dyn Write, outcome: &ScanOutcome, ctx: &Context<'_>) -> i
     let mut results: Vec<SarifResult> =
         outcome.findings.iter().map(|f| result(f, index[&f.rule_index], None, ctx)).collect();
     for s in &outcome.suppressed {
-        let kind = if s.reason == crate::policy::Suppression::Inline { "inSource" } else { "external" };
+        let kind = match s.reason {
+            crate::policy::Suppression::Inline | crate::policy::Suppression::GitleaksAllow => "inSource",
+            _ => "external",
+        };
         let justification = match &s.reason {
             crate::policy::Suppression::PathAllowlist(glob) => format!("path allowlist `{glob}`"),
             crate::policy::Suppression::RuleAllowlist(what) => format!("configured allowlist ({what})"),

@@ -14,6 +14,7 @@ mod fixture_tree;
 mod fuzz_replay;
 mod generic_table;
 mod git;
+mod gitleaks_compat;
 mod hostile;
 mod image;
 mod reports;

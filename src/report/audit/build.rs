@@ -27,6 +27,8 @@ pub fn describe_suppression(s: &Suppression) -> String {
     match s {
         Suppression::BelowMinConfidence(c) => format!("confidence {c} is below --min-confidence"),
         Suppression::Inline => "inline `keyhound:allow` comment".to_string(),
+        Suppression::GitleaksAllow => "inline `gitleaks:allow` comment".to_string(),
+        Suppression::GitleaksIgnore => "path and line listed in .gitleaksignore".to_string(),
         Suppression::IgnoreFile => "fingerprint listed in .keyhoundignore".to_string(),
         Suppression::PathAllowlist(g) => format!("path allowlist `{g}`"),
         Suppression::RuleAllowlist(w) => format!("configured allowlist ({w})"),
