@@ -69,7 +69,7 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>, named:
         CheckKind::Jwt => keep_if(jwt(&hay[secret])),
         CheckKind::BasicAuth => super::basic_auth::judge(&hay[secret]),
         CheckKind::UrlPassword => {
-            if !password::url_password_ok(&hay[secret.clone()]) {
+            if !password::url_password_ok(&hay[secret.clone()]) || at_follows_in_authority(hay, secret.end) {
                 return Outcome::Drop;
             }
             let decoded: Vec<u8> = percent_encoding::percent_decode(&hay[secret]).collect();
@@ -125,6 +125,20 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>, named:
             Some(false) => Outcome::Keep(Some(Confidence::Low)),
         },
     }
+}
+
+/// Another `@` in the URL's authority after the password's `@` (`user:not-re@l@host`): the
+/// password the regex stopped at is only its first part, and the whole value was refused
+/// (a placeholder, or the host is a documentation domain).
+fn at_follows_in_authority(hay: &[u8], end: usize) -> bool {
+    hay.get(end + 1..)
+        .unwrap_or_default()
+        .iter()
+        .take(256)
+        .take_while(|b| {
+            !matches!(b, b'/' | b'?' | b'#' | b'"' | b'\'' | b'`' | b'<' | b'>') && !b.is_ascii_whitespace()
+        })
+        .any(|&b| b == b'@')
 }
 
 /// A literal password's verdict as an outcome: the rule's confidence, or low for the commonest
@@ -434,11 +448,26 @@ pub fn generic_value_ok(v: &[u8]) -> bool {
     {
         return false;
     }
+    if is_public_by_design(v) {
+        return false;
+    }
     // a JWT is the jwt rule's to judge (it rejects unsigned `alg: none` tokens)
     if v.starts_with(b"eyJ") && v.iter().filter(|&&b| b == b'.').count() == 2 {
         return false;
     }
     looks_random(v)
+}
+
+/// Keys that their providers publish in client-side code on purpose, so finding one is not a
+/// leak: Stripe publishable keys (`pk_live_`, `pk_test_`; Clerk's publishable keys share the
+/// prefix) and Mapbox public tokens (`pk.`).
+///
+/// - <https://docs.stripe.com/keys#obtain-api-keys> ("publishable keys … can be publicly
+///   accessible in your web or mobile app's client-side code")
+/// - <https://clerk.com/docs/deployments/clerk-environment-variables>
+/// - <https://docs.mapbox.com/help/dive-deeper/access-tokens/> (public tokens start with `pk.`)
+pub fn is_public_by_design(v: &[u8]) -> bool {
+    v.starts_with(b"pk_live_") || v.starts_with(b"pk_test_") || v.starts_with(b"pk.eyJ")
 }
 
 /// `8-4-4-4-12` hexadecimal digits.

@@ -113,7 +113,12 @@ pub fn followed(hay: &[u8], end: usize) -> bool {
         p += 1;
         spaced = true;
     }
-    spaced && p < hay.len() && (hay[p].is_ascii_alphanumeric() || matches!(hay[p], b'$' | b'-'))
+    if !spaced || p >= hay.len() {
+        return false;
+    }
+    // `WILL_PASS: i32 = 0`, `password: String = load()`: the "value" was a type annotation
+    let assigns = hay[p] == b'=' && !matches!(hay.get(p + 1), Some(b'=' | b'>' | b'~'));
+    assigns || hay[p].is_ascii_alphanumeric() || matches!(hay[p], b'$' | b'-')
 }
 
 /// Whether `path` names a source-code file (by extension, case-insensitive).

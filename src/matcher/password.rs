@@ -36,8 +36,25 @@ const PLACEHOLDER_PARTS: &[&str] = &[
     "change-me", "xxxx", "****", "...", "\u{2022}", "\u{2026}", "getenv", "environ", "process.env", "secrets.",
     "vault:", "ssm:", "secretsmanager", "keyvault", "lookup(", "env(", "env[", "env.", "settings.", "config.",
     "params.", "values.", "request.", "args.", "options.", "self.", "this.", "input(", "_here", "-here", "insert",
-    "replace", "dummy", "fake", "sample", "redacted", "enter ", "not-a-real", "notreal", "not_real",
+    "replace", "dummy", "fake", "sample", "redacted", "enter ", "not-a-real", "notreal", "not_real", "not-real",
 ];
+
+/// The value with the usual letter-for-symbol swaps undone (`not-re@l` -> `not-real`,
+/// `y0ur` -> `your`), so a placeholder written playfully is still one.
+fn unleet(lower: &str) -> String {
+    lower
+        .chars()
+        .map(|c| match c {
+            '@' | '4' => 'a',
+            '3' => 'e',
+            '0' => 'o',
+            '1' | '!' => 'i',
+            '$' | '5' => 's',
+            '7' => 't',
+            c => c,
+        })
+        .collect()
+}
 
 /// How the value was written and where.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,8 +195,10 @@ pub fn judge(name: &[u8], value: &[u8], ctx: Context) -> Option<Confidence> {
     // under `secret` (not a password word), one lower-case word is as often a mode or a
     // resource name (`"secret": "filter"`) as a password
     let name_words = words(name);
-    let word_under_secret = name_words.iter().any(|w| w == "secret")
-        && !name_words.iter().any(|w| w != "secret" && password_word(w) == NameStrength::Strong)
+    // (and under `pass` alone: a lint pass, a test that passes, `--pass=early`; `account-pass`
+    // and `pfx_pass` name a password)
+    let word_under_secret = (name_words.iter().any(|w| w == "secret") || name_words == ["pass"])
+        && !name_words.iter().any(|w| w != "secret" && w != "pass" && password_word(w) == NameStrength::Strong)
         && value.iter().all(u8::is_ascii_lowercase)
         && value.len() <= 10;
     let medium = strength == NameStrength::Strong && !label && !self_named && !word_under_secret;
@@ -207,12 +226,23 @@ pub fn url_password_ok(raw: &[u8]) -> bool {
 
 /// Whether `value` can be a literal password (see the module header for what is rejected).
 pub fn value_ok(value: &[u8], ctx: Context) -> bool {
+    // a fixed-size C buffer written as a byte string: `b"hunter2\0\0\0"` is `hunter2`
+    let mut value = value;
+    while let Some(v) = value.strip_suffix(b"\\0") {
+        value = v;
+    }
     if value.len() < 3 || value.len() > 128 {
         return false;
     }
     let Ok(text) = std::str::from_utf8(value) else { return false };
     let lower = text.to_ascii_lowercase();
     if NOT_PASSWORDS.contains(&lower.as_str()) || PLACEHOLDER_PARTS.iter().any(|p| lower.contains(p)) {
+        return false;
+    }
+    let plain = unleet(&lower);
+    if plain != lower
+        && ["not-real", "notreal", "not_real", "not-a-real", "your", "fake", "dummy"].iter().any(|p| plain.contains(p))
+    {
         return false;
     }
     // a placeholder written as words: `the_password`, `some_pass`, `my_private_password`, and
@@ -496,8 +526,23 @@ mod tests {
             ("8080", CONFIG),
             ("os.getenv", CODE_BARE),
             ("{0}", CODE_QUOTED),
+            ("not-re@l", CONFIG),
+            ("n0t_r3al", CONFIG),
+            ("y0ur-p4ss", CONFIG),
+            ("hunter2\\0\\0\\0\\0", CODE_QUOTED),
         ] {
             assert_eq!(judge(b"password", v.as_bytes(), ctx), None, "{v:?}");
         }
+    }
+
+    #[test]
+    fn one_word_under_pass_is_low() {
+        // `--pass=early` (a lint pass), `"pass": "late"`; a real password under `pass` stays medium
+        for v in ["early", "late"] {
+            assert_eq!(judge(b"pass", v.as_bytes(), CONFIG), Some(Confidence::Low), "{v}");
+        }
+        assert_eq!(judge(b"pass", unmark("kT7{!}w#pq2").as_bytes(), CONFIG), Some(Confidence::Medium));
+        assert_eq!(judge(b"password", b"early", CONFIG), Some(Confidence::Medium));
+        assert_eq!(judge(b"account-pass", b"admin", CONFIG), Some(Confidence::Medium));
     }
 }

@@ -17,6 +17,7 @@ mod git;
 mod gitleaks_compat;
 mod hostile;
 mod image;
+mod look_alikes;
 mod reports;
 mod rules_cmd;
 mod scan_dir;
