@@ -11,9 +11,9 @@ use std::io::{self, Write};
 
 use serde_json::json;
 use serde_sarif::sarif::{
-    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag, Region,
-    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, RunAutomationDetails, Sarif,
-    Suppression, Tool, ToolComponent, VersionControlDetails,
+    ArtifactContent, ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag,
+    Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, RunAutomationDetails,
+    Sarif, Suppression, Tool, ToolComponent, VersionControlDetails,
 };
 
 use crate::finding::Finding;
@@ -25,6 +25,8 @@ use crate::scan::ScanOutcome;
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// GitHub code scanning's limit of results per run.
 pub const MAX_RESULTS: usize = 25_000;
+/// The `uriBaseId` of the repository's root when the scan root is a directory inside it.
+const REPO_ROOT: &str = "REPOROOT";
 /// keyhound's home page.
 pub const INFORMATION_URI: &str = "https://github.com/keyhound/keyhound";
 
@@ -67,9 +69,9 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
         }),
     );
     props.insert("provider".to_string(), json!(rule.provider));
-    ReportingDescriptor::builder()
+    let mut d = ReportingDescriptor::builder()
         .id(rule.id.clone())
-        .name(rule.name.clone())
+        .name(sarif_name(rule))
         .short_description(text(format!("{} ({})", rule.name, rule.provider)))
         .full_description(text(format!(
             "A {} credential issued by {}. Severity {}, confidence {}.",
@@ -87,7 +89,32 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
                 .additional_properties(props)
                 .build(),
         )
-        .build()
+        .build();
+    d.help_uri = rule.syntax.references.first().cloned();
+    d
+}
+
+/// A rule's name as the Pascal-case identifier SARIF's `name` should be, distinct from its id
+/// (`JSON Web Token` -> `JsonWebToken`, `PKCS#8 private key (PEM)` -> `Pkcs8PrivateKeyPem`);
+/// the human-readable name is the short description.
+fn sarif_name(rule: &Rule) -> String {
+    let mut name: String = rule
+        .name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let lower = w.to_ascii_lowercase();
+            let mut cs = lower.chars();
+            cs.next().map(|c| c.to_ascii_uppercase()).into_iter().chain(cs).collect::<String>()
+        })
+        .collect();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "Secret");
+    }
+    if name.eq_ignore_ascii_case(&rule.id) {
+        name.push_str("Credential");
+    }
+    name
 }
 
 fn result(f: &Finding, rule_index: usize, suppression: Option<Suppression>, ctx: &Context<'_>) -> SarifResult {
@@ -96,6 +123,8 @@ fn result(f: &Finding, rule_index: usize, suppression: Option<Suppression>, ctx:
         .start_column(f.location.column as i64)
         .end_line(f.location.end_line as i64)
         .end_column(f.location.end_column as i64)
+        // the line as the text report shows it: secrets redacted unless --show-secrets
+        .snippet(ArtifactContent::builder().text(ctx.snippet(f)).build())
         .build();
     let physical = PhysicalLocation::builder()
         .artifact_location(ArtifactLocation::builder().uri(uri(&f.path)).uri_base_id("%SRCROOT%".to_string()).build())
@@ -203,16 +232,31 @@ pub fn write(out: &mut dyn Write, outcome: &ScanOutcome, ctx: &Context<'_>) -> i
         .information_uri(INFORMATION_URI.to_string())
         .rules(rules)
         .build();
+    // the repository, as an https URI (left out when the remote has none: a local path), with
+    // `%SRCROOT%` mapped to the scanned directory inside it so code scanning can place results
+    let mut base_ids = BTreeMap::new();
     let vcp: Vec<VersionControlDetails> = ctx
         .provenance
         .iter()
         .filter_map(|p| {
-            let uri = p.repository_uri.clone()?;
-            let b = VersionControlDetails::builder().repository_uri(uri).revision_id(p.revision.clone());
-            Some(match &p.branch {
-                Some(br) => b.branch(br.clone()).build(),
-                None => b.build(),
-            })
+            let repo_uri = crate::source::provenance::https_uri(p.repository_uri.as_deref()?)?;
+            let mut d =
+                VersionControlDetails::builder().repository_uri(repo_uri).revision_id(p.revision.clone()).build();
+            d.branch = p.branch.clone();
+            match p.root_in_repo.as_deref() {
+                Some("") => {
+                    d.mapped_to = Some(ArtifactLocation::builder().uri_base_id("%SRCROOT%".to_string()).build())
+                }
+                Some(sub) => {
+                    d.mapped_to = Some(ArtifactLocation::builder().uri_base_id(REPO_ROOT.to_string()).build());
+                    base_ids.insert(
+                        "%SRCROOT%".to_string(),
+                        ArtifactLocation::builder().uri(uri(sub)).uri_base_id(REPO_ROOT.to_string()).build(),
+                    );
+                }
+                None => {}
+            }
+            Some(d)
         })
         .collect();
     let automation = RunAutomationDetails::builder().id(ctx.automation_id.clone()).build();
@@ -224,6 +268,9 @@ pub fn write(out: &mut dyn Write, outcome: &ScanOutcome, ctx: &Context<'_>) -> i
         .build();
     if !vcp.is_empty() {
         run.version_control_provenance = Some(vcp);
+    }
+    if !base_ids.is_empty() {
+        run.original_uri_base_ids = Some(base_ids);
     }
     if !run_props.is_empty() {
         run.properties = Some(PropertyBag::builder().additional_properties(run_props).build());

@@ -20,5 +20,6 @@ mod image;
 mod look_alikes;
 mod reports;
 mod rules_cmd;
+mod sarif_remotes;
 mod scan_dir;
 mod syntax_matrix;
