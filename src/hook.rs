@@ -4,7 +4,9 @@
 //! An existing hook that is not keyhound's is never overwritten silently: without `--force`
 //! installation stops with a message; with `--force` the old hook is kept as
 //! `pre-commit.keyhound-backup`, which keyhound's hook runs first (or, with `--no-chain`, as
-//! `pre-commit.keyhound-saved`, which it does not run).
+//! `pre-commit.keyhound-saved`, which it does not run). Rerunning with `--force --no-chain`
+//! over a chained hook renames the backup to `pre-commit.keyhound-saved` (no longer run);
+//! `--force` without `--no-chain` renames a saved hook back, so it runs again.
 
 use std::path::{Path, PathBuf};
 
@@ -22,7 +24,15 @@ pub enum Installed {
     AlreadyThere(PathBuf),
     /// Written after moving an existing hook aside to the given path.
     Replaced(PathBuf, PathBuf),
+    /// keyhound's hook was there; the previous hook it kept was renamed (from, to): it runs
+    /// again (`…-backup`) or no longer (`…-saved`).
+    Rechained(PathBuf, PathBuf, PathBuf),
 }
+
+/// The previous hook, kept and run before keyhound's.
+pub const BACKUP: &str = "pre-commit.keyhound-backup";
+/// The previous hook, kept and not run (`--no-chain`).
+pub const SAVED: &str = "pre-commit.keyhound-saved";
 
 /// The directory git runs hooks from for the repository containing `path`.
 pub fn hooks_dir(path: &Path) -> Result<PathBuf> {
@@ -58,6 +68,13 @@ pub fn install(repo: &Path, force: bool, chain: bool) -> Result<Installed> {
         let text = String::from_utf8_lossy(&existing);
         if is_keyhound_hook(&text) {
             result = Installed::AlreadyThere(target.clone());
+            // `--force` switches a kept hook between run (chained) and not run
+            let (from, to) =
+                if chain { (dir.join(SAVED), dir.join(BACKUP)) } else { (dir.join(BACKUP), dir.join(SAVED)) };
+            if force && from.is_file() && !to.exists() {
+                std::fs::rename(&from, &to).with_context(|| format!("{}: cannot rename it", from.display()))?;
+                result = Installed::Rechained(target.clone(), from, to);
+            }
         } else if !force {
             return Err(anyhow!(
                 "{}: a different pre-commit hook is already installed; rerun with --force to keep it as \
@@ -65,7 +82,7 @@ pub fn install(repo: &Path, force: bool, chain: bool) -> Result<Installed> {
                 target.display()
             ));
         } else {
-            let backup = dir.join(if chain { "pre-commit.keyhound-backup" } else { "pre-commit.keyhound-saved" });
+            let backup = dir.join(if chain { BACKUP } else { SAVED });
             std::fs::rename(&target, &backup)
                 .with_context(|| format!("{}: cannot move the old hook aside", target.display()))?;
             result = Installed::Replaced(target.clone(), backup);

@@ -142,7 +142,8 @@ pub struct InstallHookArgs {
     /// and still run first, unless --no-chain).
     #[arg(long)]
     pub force: bool,
-    /// With --force, do not run the previous hook before keyhound.
+    /// With --force, do not run the previous hook before keyhound (it is kept as
+    /// pre-commit.keyhound-saved; --force without --no-chain runs it again).
     #[arg(long)]
     pub no_chain: bool,
     /// The repository (default: the one containing the current directory).

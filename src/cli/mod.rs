@@ -55,6 +55,13 @@ pub fn run() -> Result<Status> {
                     old.display(),
                     if a.no_chain { ", not run" } else { " and runs first" }
                 ),
+                crate::hook::Installed::Rechained(p, from, to) => println!(
+                    "keyhound's pre-commit hook is installed: {} (the previous hook {} is now {}{})",
+                    p.display(),
+                    from.display(),
+                    to.display(),
+                    if a.no_chain { ", not run" } else { " and runs first" }
+                ),
             }
             Ok(0)
         }

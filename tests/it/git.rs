@@ -359,6 +359,18 @@ fn install_hook_respects_existing_hooks_and_core_hookspath() {
         "#!/bin/sh\necho mine\n"
     );
     assert!(std::fs::read_to_string(t.path().join(".git/hooks/pre-commit")).unwrap().contains("scan --staged"));
+    // `--force --no-chain` over the chained hook stops running the old one; `--force` chains it again
+    let r = t.run(&["install-hook", "--force", "--no-chain"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("pre-commit.keyhound-saved, not run"), "{}", r.stdout);
+    assert!(!t.path().join(".git/hooks/pre-commit.keyhound-backup").exists());
+    assert_eq!(
+        std::fs::read_to_string(t.path().join(".git/hooks/pre-commit.keyhound-saved")).unwrap(),
+        "#!/bin/sh\necho mine\n"
+    );
+    let r = t.run(&["install-hook", "--force"]);
+    assert!(r.stdout.contains("pre-commit.keyhound-backup and runs first"), "{}", r.stdout);
+    assert!(t.path().join(".git/hooks/pre-commit.keyhound-backup").is_file());
 
     git(t.path(), &["config", "core.hooksPath", "githooks"]);
     let r = t.run(&["install-hook"]);
