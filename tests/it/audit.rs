@@ -98,7 +98,7 @@ fn an_audit_reports_each_secret_with_its_history_and_redacts_everything() {
     let j: Value = serde_json::from_str(&json).unwrap();
     validate(&j);
 
-    assert_eq!(j["version"], 1);
+    assert_eq!(j["version"], 2);
     assert_eq!(j["result"]["verdict"], "fail");
     assert_eq!(j["result"]["secrets"], 2);
     assert_eq!(j["result"]["still_present"], 1);
@@ -234,7 +234,7 @@ fn a_clean_repository_passes_and_a_bare_one_has_no_working_tree() {
     let r = bare.run(&["audit", "b.git", "--report", "b.md"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let md = read(&bare.path().join("b.md"));
-    assert!(md.contains("| working tree | none (bare repository) |"), "{md}");
+    assert!(md.contains("| working tree | no working tree (bare repository) |"), "{md}");
     assert!(md.contains("**Result: PASS**"), "{md}");
 
     let r = t.run(&["audit", ".", "--report", "x.pdf"]);
@@ -346,7 +346,7 @@ fn the_html_report_renders_in_headless_chromium() {
         )),
         "{card}"
     );
-    assert!(card.contains("Still in HEAD no"), "{card}");
+    assert!(card.contains("This secret is still in HEAD no"), "{card}");
     assert!(card.contains(&format!("Secret {}", gone["secret"].as_str().unwrap())), "{card}");
     assert!(card.contains("Action required Revoke and rotate it now:"), "{card}");
     let table = text_of(element(&dom, "table", "inventory-table"));

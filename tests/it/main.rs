@@ -5,6 +5,7 @@ mod accuracy_cases;
 mod action;
 mod archives;
 mod audit;
+mod audit_history;
 mod ci;
 mod common;
 mod config;

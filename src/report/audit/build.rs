@@ -88,6 +88,61 @@ fn action(revoke: &str, committed: bool, in_head: bool, in_working_tree: bool) -
     format!("{first} {then}")
 }
 
+/// A secret's locations grouped by source and path, in order of first appearance.
+fn places(locations: &[LocationEntry]) -> Vec<PlaceGroup> {
+    let mut out: Vec<PlaceGroup> = Vec::new();
+    let mut commits: Vec<BTreeSet<&str>> = Vec::new();
+    let mut reasons: Vec<BTreeSet<Option<&str>>> = Vec::new();
+    for l in locations {
+        let i = match out.iter().position(|g| g.source == l.source && g.path == l.path) {
+            Some(i) => i,
+            None => {
+                out.push(PlaceGroup {
+                    source: l.source,
+                    path: l.path.clone(),
+                    places: 0,
+                    commits: 0,
+                    line: l.line,
+                    column: l.column,
+                    in_head: l.in_head.map(|_| false),
+                    suppressed: None,
+                });
+                commits.push(BTreeSet::new());
+                reasons.push(BTreeSet::new());
+                out.len() - 1
+            }
+        };
+        let g = &mut out[i];
+        g.places += 1;
+        if let Some(h) = l.in_head {
+            g.in_head = Some(g.in_head.unwrap_or(false) || h);
+        }
+        if let Some(c) = &l.commit {
+            commits[i].insert(c.as_str());
+        }
+        reasons[i].insert(l.suppressed.as_deref());
+    }
+    for (i, g) in out.iter_mut().enumerate() {
+        g.commits = commits[i].len();
+        if let [Some(r)] = reasons[i].iter().collect::<Vec<_>>().as_slice() {
+            g.suppressed = Some(r.to_string());
+        }
+    }
+    out
+}
+
+/// The walked refs counted by kind, most first.
+fn ref_kinds(refs: &[crate::source::presence::RefTip]) -> Vec<RefKindCount> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in refs {
+        *counts.entry(super::ref_kind(&r.name)).or_default() += 1;
+    }
+    let mut out: Vec<RefKindCount> =
+        counts.into_iter().map(|(k, c)| RefKindCount { kind: k.to_string(), count: c }).collect();
+    out.sort_by_key(|k| std::cmp::Reverse(k.count));
+    out
+}
+
 #[derive(Default)]
 struct Group<'a> {
     first: Option<&'a Finding>,
@@ -135,6 +190,7 @@ pub fn build(run: &AuditRun, ctx: &Context<'_>, opts: Options) -> AuditReport {
                 column: f.location.column,
                 commit: f.commit.as_ref().map(|c| c.id.clone()),
                 blob: f.blob.clone(),
+                in_head: f.blob.as_ref().map(|b| run.presence.in_head.contains(&(f.path.clone(), b.clone()))),
                 snippet: ctx.snippet(f),
                 suppressed: reason.map(describe_suppression),
             });
@@ -146,6 +202,8 @@ pub fn build(run: &AuditRun, ctx: &Context<'_>, opts: Options) -> AuditReport {
         let Some(f) = g.first else { continue };
         let rule = ctx.rules.get(f.rule_index);
         let span = run.presence.spans.get(&fp);
+        let secret = ctx.secret(&f.secret);
+        let triage = super::triage::judge(&secret, &g.locations);
         let entry = SecretEntry {
             fingerprint: fp,
             rule: f.rule_id.clone(),
@@ -153,12 +211,15 @@ pub fn build(run: &AuditRun, ctx: &Context<'_>, opts: Options) -> AuditReport {
             provider: f.provider.clone(),
             severity: f.severity,
             confidence: g.confidence.unwrap_or(f.confidence),
-            secret: ctx.secret(&f.secret),
+            secret,
             // without a span (a path the tree lookup cannot resolve), the commit that
             // introduced its first location is still known
             first_commit: span.map_or_else(|| g.introduced.cloned(), |s| Some(s.first.as_ref().clone())),
             last_commit: span.map(|s| s.last.as_ref().clone()),
             commits_present: span.map_or(0, |s| s.commits),
+            refs: span.map(|s| s.refs.clone()).unwrap_or_default(),
+            ref_tips: span.map(|s| s.ref_tips.clone()).unwrap_or_default(),
+            triage,
             in_head: g.in_head,
             in_working_tree: g.in_working_tree,
             action: {
@@ -171,6 +232,7 @@ pub fn build(run: &AuditRun, ctx: &Context<'_>, opts: Options) -> AuditReport {
             },
             revoke: rule.syntax.revoke.trim().to_string(),
             references: rule.syntax.references.clone(),
+            places: places(&g.locations),
             locations: g.locations,
             suppression: if g.kept > 0 { Vec::new() } else { g.reasons.into_iter().collect() },
         };
@@ -221,6 +283,7 @@ pub fn build(run: &AuditRun, ctx: &Context<'_>, opts: Options) -> AuditReport {
         head: run.provenance.as_ref().map(|p| p.revision.clone()),
         branch: run.provenance.as_ref().and_then(|p| p.branch.clone()),
         refs: p.refs.clone(),
+        ref_kinds: ref_kinds(&p.refs),
         commit_range: match (&p.first, &p.last) {
             (Some(a), Some(b)) => Some(CommitRange { first: a.as_ref().clone(), last: b.as_ref().clone() }),
             _ => None,

@@ -60,7 +60,6 @@ code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, mono
   tr, .secret, .verdict { break-inside: avoid; page-break-inside: avoid; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }
   a { color: inherit; text-decoration: none; }
-  a[href^="http"]::after { content: " <" attr(href) ">"; font-size: 85%; }
   thead { display: table-header-group; }
 }
 "#;
@@ -111,7 +110,7 @@ fn coverage(out: &mut dyn Write, what: &str, unit: &str, c: &Coverage) -> io::Re
     writeln!(out, "</td></tr>")
 }
 
-fn entry(out: &mut dyn Write, n: usize, e: &SecretEntry, suppressed: bool) -> io::Result<()> {
+fn entry(out: &mut dyn Write, n: usize, e: &SecretEntry, suppressed: bool, bare: bool) -> io::Result<()> {
     let class = if suppressed { "secret suppressed" } else { "secret" };
     writeln!(out, "<article class=\"{class}\" id=\"secret-{}\">", escape(&e.fingerprint))?;
     writeln!(out, "<h3>{n}. {} — {} {}</h3>", escape(&e.rule_name), escape(&e.provider), sev(e.severity))?;
@@ -126,11 +125,33 @@ fn entry(out: &mut dyn Write, n: usize, e: &SecretEntry, suppressed: bool) -> io
         commit(e.last_commit.as_ref()),
         super::plural(e.commits_present, "commit")
     )?;
-    writeln!(out, "<dt>Still in HEAD</dt><dd class=\"in-head\">{}</dd>", yes_no(e.in_head))?;
-    writeln!(out, "<dt>In the working tree</dt><dd>{}</dd>", yes_no(e.in_working_tree))?;
+    if e.first_commit.is_some() {
+        writeln!(out, "<dt>Reached from refs</dt><dd class=\"refs\">{}</dd>", escape(&super::refs_summary(&e.refs)))?;
+        if !e.ref_tips.is_empty() {
+            writeln!(
+                out,
+                "<dt>Still held by the tip of</dt><dd class=\"ref-tips\">{}</dd>",
+                escape(&super::refs_summary(&e.ref_tips))
+            )?;
+        }
+    }
+    writeln!(out, "<dt>This secret is still in HEAD</dt><dd class=\"in-head\">{}</dd>", yes_no(e.in_head))?;
+    if bare {
+        writeln!(out, "<dt>Working tree</dt><dd>none (bare repository)</dd>")?;
+    } else {
+        writeln!(out, "<dt>In the working tree</dt><dd>{}</dd>", yes_no(e.in_working_tree))?;
+    }
     if !e.suppression.is_empty() {
         let reasons: Vec<String> = e.suppression.iter().map(|r| escape(r)).collect();
         writeln!(out, "<dt>Suppressed</dt><dd class=\"reason\">{}</dd>", reasons.join("; "))?;
+    }
+    if let Some(t) = &e.triage {
+        writeln!(
+            out,
+            "<dt>Triage hint</dt><dd class=\"triage\">{} <span class=\"muted\">({})</span></dd>",
+            escape(&t.hint),
+            escape(&t.signals.join(", "))
+        )?;
     }
     writeln!(out, "<dt>Action required</dt><dd class=\"action\">{}</dd>", escape(&e.action))?;
     if !e.references.is_empty() {
@@ -140,25 +161,26 @@ fn entry(out: &mut dyn Write, n: usize, e: &SecretEntry, suppressed: bool) -> io
     writeln!(out, "</dl>")?;
     writeln!(
         out,
-        "<table class=\"locations\"><thead><tr><th>where</th><th>path</th><th class=\"num\">line:col</th><th>commit</th><th>snippet</th><th>suppressed</th></tr></thead><tbody>"
+        "<table class=\"places\"><thead><tr><th>where</th><th>path</th><th class=\"num\">places</th><th class=\"num\">commits</th><th class=\"num\">first line:col</th><th>this file in HEAD</th><th>suppressed</th></tr></thead><tbody>"
     )?;
-    for l in &e.locations {
+    for g in &e.places {
         writeln!(
             out,
-            "<tr><td>{}</td><td><code>{}</code></td><td class=\"num\">{}:{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
-            l.source.label(),
-            escape(&l.path),
-            l.line,
-            l.column,
-            l.commit.as_deref().map_or_else(
-                || "—".to_string(),
-                |c| format!("<code title=\"{}\">{}</code>", escape(c), escape(short(c)))
-            ),
-            escape(&l.snippet),
-            l.suppressed.as_deref().map_or_else(String::new, escape)
+            "<tr><td>{}</td><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}:{}</td><td>{}</td><td>{}</td></tr>",
+            g.source.label(),
+            escape(&g.path),
+            g.places,
+            g.commits,
+            g.line,
+            g.column,
+            g.in_head.map_or("—", yes_no),
+            g.suppressed.as_deref().map_or_else(String::new, escape)
         )?;
     }
-    writeln!(out, "</tbody></table>\n</article>")
+    writeln!(out, "</tbody></table>")?;
+    let first = e.locations.first().map(|l| escape(&l.snippet)).unwrap_or_default();
+    writeln!(out, "<p class=\"muted\">First place: <code>{first}</code>. Every place is in the JSON report.</p>")?;
+    writeln!(out, "</article>")
 }
 
 /// Writes the HTML report.
@@ -268,7 +290,7 @@ pub fn write(out: &mut dyn Write, r: &AuditReport) -> io::Result<()> {
         }
         writeln!(out, "</tbody></table>")?;
         for (i, e) in r.inventory.iter().enumerate() {
-            entry(out, i + 1, e, false)?;
+            entry(out, i + 1, e, false, s.working_tree.is_none())?;
         }
     }
     writeln!(out, "</section>")?;
@@ -278,7 +300,7 @@ pub fn write(out: &mut dyn Write, r: &AuditReport) -> io::Result<()> {
         writeln!(out, "<p>Nothing was suppressed.</p>")?;
     } else {
         for (i, e) in r.suppressed.iter().enumerate() {
-            entry(out, i + 1, e, true)?;
+            entry(out, i + 1, e, true, s.working_tree.is_none())?;
         }
     }
     writeln!(out, "</section>")?;
@@ -289,16 +311,16 @@ pub fn write(out: &mut dyn Write, r: &AuditReport) -> io::Result<()> {
     writeln!(out, "<tr><th>remote URL</th><td>{}</td></tr>", s.remote_url.as_deref().map_or_else(dash, escape))?;
     writeln!(out, "<tr><th>HEAD</th><td><code>{}</code></td></tr>", s.head.as_deref().map_or_else(dash, escape))?;
     writeln!(out, "<tr><th>branch</th><td>{}</td></tr>", s.branch.as_deref().map_or_else(dash, escape))?;
-    let refs: Vec<String> = s
-        .refs
-        .iter()
-        .map(|t| format!("<li><code>{}</code> <code>{}</code></li>", escape(&t.name), escape(short(&t.commit))))
-        .collect();
-    writeln!(out, "<tr><th>refs covered</th><td>all refs and HEAD<ul>{}</ul></td></tr>", refs.join(""))?;
+    let kinds: Vec<String> = s.ref_kinds.iter().map(|k| format!("{} {}", k.count, escape(&k.kind))).collect();
+    writeln!(
+        out,
+        "<tr><th>refs covered</th><td>all refs and HEAD: {} <span class=\"muted\">(each ref is listed in the JSON report)</span></td></tr>",
+        if kinds.is_empty() { "none".to_string() } else { kinds.join(", ") }
+    )?;
     match &s.commit_range {
         Some(cr) => writeln!(
             out,
-            "<tr><th>commit range</th><td>first: {}<br>last: {}</td></tr>",
+            "<tr><th>commit range</th><td>oldest: {}<br>newest: {} <span class=\"muted\">(by commit time)</span></td></tr>",
             commit(Some(&cr.first)),
             commit(Some(&cr.last))
         )?,
@@ -313,7 +335,7 @@ pub fn write(out: &mut dyn Write, r: &AuditReport) -> io::Result<()> {
     coverage(out, "history", "unique blobs", &s.history)?;
     match &s.working_tree {
         Some(w) => coverage(out, "working tree", "files", w)?,
-        None => writeln!(out, "<tr><th>working tree</th><td>none (bare repository)</td></tr>")?,
+        None => writeln!(out, "<tr><th>working tree</th><td>no working tree (bare repository)</td></tr>")?,
     }
     writeln!(out, "<tr><th>size limit</th><td>{}</td></tr>", escape(&human_bytes(s.max_file_size)))?;
     writeln!(

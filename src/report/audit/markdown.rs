@@ -54,7 +54,7 @@ fn coverage(out: &mut dyn Write, what: &str, unit: &str, c: &Coverage) -> io::Re
     Ok(())
 }
 
-fn entry(out: &mut dyn Write, n: usize, e: &SecretEntry) -> io::Result<()> {
+fn entry(out: &mut dyn Write, n: usize, e: &SecretEntry, bare: bool) -> io::Result<()> {
     writeln!(out, "### {n}. {} — {} ({})\n", escape(&e.rule_name), escape(&e.provider), e.severity)?;
     writeln!(out, "- Fingerprint: `{}`", e.fingerprint)?;
     writeln!(out, "- Rule: {} (confidence {})", escape(&e.rule), e.confidence)?;
@@ -66,32 +66,51 @@ fn entry(out: &mut dyn Write, n: usize, e: &SecretEntry) -> io::Result<()> {
         commit(e.last_commit.as_ref()),
         super::plural(e.commits_present, "commit")
     )?;
-    writeln!(out, "- Still in HEAD: {}; in the working tree: {}", yes_no(e.in_head), yes_no(e.in_working_tree))?;
+    if e.first_commit.is_some() {
+        writeln!(out, "- Reached from refs: {}", escape(&super::refs_summary(&e.refs)))?;
+        if !e.ref_tips.is_empty() {
+            writeln!(out, "- Still held by the tip of: {}", escape(&super::refs_summary(&e.ref_tips)))?;
+        }
+    }
+    if bare {
+        writeln!(out, "- This secret is still in HEAD: {} (bare repository: no working tree)", yes_no(e.in_head))?;
+    } else {
+        writeln!(
+            out,
+            "- This secret is still in HEAD: {}; in the working tree: {}",
+            yes_no(e.in_head),
+            yes_no(e.in_working_tree)
+        )?;
+    }
     if !e.suppression.is_empty() {
         let reasons: Vec<String> = e.suppression.iter().map(|r| escape(r)).collect();
         writeln!(out, "- Suppressed: {}", reasons.join("; "))?;
+    }
+    if let Some(t) = &e.triage {
+        writeln!(out, "- Triage hint ({}): {}", escape(&t.signals.join(", ")), escape(&t.hint))?;
     }
     writeln!(out, "- Action required: {}", escape(&e.action))?;
     if !e.references.is_empty() {
         let refs: Vec<String> = e.references.iter().map(|r| escape(r)).collect();
         writeln!(out, "- References: {}", refs.join(", "))?;
     }
-    writeln!(out, "\n| where | path | line:col | commit | snippet | suppressed |")?;
-    writeln!(out, "|---|---|---|---|---|---|")?;
-    for l in &e.locations {
+    writeln!(out, "\n| where | path | places | commits | first line:col | this file in HEAD | suppressed |")?;
+    writeln!(out, "|---|---|---:|---:|---|---|---|")?;
+    for g in &e.places {
         writeln!(
             out,
-            "| {} | {} | {}:{} | {} | {} | {} |",
-            l.source.label(),
-            escape(&l.path),
-            l.line,
-            l.column,
-            l.commit.as_deref().map_or_else(|| "—".to_string(), |c| format!("`{}`", short(c))),
-            escape(&l.snippet),
-            l.suppressed.as_deref().map_or_else(String::new, escape)
+            "| {} | {} | {} | {} | {}:{} | {} | {} |",
+            g.source.label(),
+            escape(&g.path),
+            g.places,
+            g.commits,
+            g.line,
+            g.column,
+            g.in_head.map_or("—", yes_no),
+            g.suppressed.as_deref().map_or_else(String::new, escape)
         )?;
     }
-    writeln!(out)
+    writeln!(out, "\nEvery place (path, line, commit and snippet) is in the JSON report.\n")
 }
 
 /// Writes the Markdown report.
@@ -153,7 +172,7 @@ pub fn write(out: &mut dyn Write, r: &AuditReport) -> io::Result<()> {
     } else {
         writeln!(
             out,
-            "| # | severity | provider | rule | secret | fingerprint | first commit | last commit present | in HEAD | locations |"
+            "| # | severity | provider | rule | secret | fingerprint | first commit | last commit present | still in HEAD | places |"
         )?;
         writeln!(out, "|---:|---|---|---|---|---|---|---|---|---:|")?;
         for (i, e) in r.inventory.iter().enumerate() {
@@ -174,7 +193,7 @@ pub fn write(out: &mut dyn Write, r: &AuditReport) -> io::Result<()> {
         }
         writeln!(out)?;
         for (i, e) in r.inventory.iter().enumerate() {
-            entry(out, i + 1, e)?;
+            entry(out, i + 1, e, s.working_tree.is_none())?;
         }
     }
 
@@ -184,7 +203,14 @@ pub fn write(out: &mut dyn Write, r: &AuditReport) -> io::Result<()> {
     } else {
         writeln!(out, "| rule | provider | secret | fingerprint | reason | locations |\n|---|---|---|---|---|---|")?;
         for e in &r.suppressed {
-            let places: Vec<String> = e.locations.iter().map(|l| format!("{}:{}", escape(&l.path), l.line)).collect();
+            let places: Vec<String> = e
+                .places
+                .iter()
+                .map(|g| {
+                    let more = if g.places > 1 { format!(" (×{})", g.places) } else { String::new() };
+                    format!("{}:{}{more}", escape(&g.path), g.line)
+                })
+                .collect();
             let reasons: Vec<String> = e.suppression.iter().map(|x| escape(x)).collect();
             writeln!(
                 out,
@@ -205,14 +231,20 @@ pub fn write(out: &mut dyn Write, r: &AuditReport) -> io::Result<()> {
     writeln!(out, "| remote URL | {} |", s.remote_url.as_deref().map_or_else(|| "—".to_string(), escape))?;
     writeln!(out, "| HEAD | {} |", s.head.as_deref().map_or_else(|| "—".to_string(), |h| format!("`{h}`")))?;
     writeln!(out, "| branch | {} |", s.branch.as_deref().map_or_else(|| "—".to_string(), escape))?;
-    let refs: Vec<String> = s.refs.iter().map(|t| format!("{} `{}`", escape(&t.name), short(&t.commit))).collect();
+    // thousands of pull-request refs would fill pages: counts here, the list in the JSON report
+    let kinds: Vec<String> = s.ref_kinds.iter().map(|k| format!("{} {}", k.count, k.kind)).collect();
     writeln!(
         out,
-        "| refs covered | all refs and HEAD: {} |",
-        if refs.is_empty() { "none".into() } else { refs.join(", ") }
+        "| refs covered | all refs and HEAD: {} (each ref is listed in the JSON report) |",
+        if kinds.is_empty() { "none".into() } else { kinds.join(", ") }
     )?;
     match &s.commit_range {
-        Some(cr) => writeln!(out, "| commit range | {} … {} |", commit(Some(&cr.first)), commit(Some(&cr.last)))?,
+        Some(cr) => writeln!(
+            out,
+            "| commit range | oldest {} … newest {} (by commit time) |",
+            commit(Some(&cr.first)),
+            commit(Some(&cr.last))
+        )?,
         None => writeln!(out, "| commit range | no commits |")?,
     }
     writeln!(
@@ -224,7 +256,7 @@ pub fn write(out: &mut dyn Write, r: &AuditReport) -> io::Result<()> {
     coverage(out, "history", "unique blobs", &s.history)?;
     match &s.working_tree {
         Some(w) => coverage(out, "working tree", "files", w)?,
-        None => writeln!(out, "| working tree | none (bare repository) |")?,
+        None => writeln!(out, "| working tree | no working tree (bare repository) |")?,
     }
     writeln!(out, "| size limit | {} |", human_bytes(s.max_file_size))?;
     writeln!(out, "| rules | {} (SHA-256 `{}`) |", s.rules.count, s.rules.sha256)?;

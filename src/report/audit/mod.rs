@@ -12,6 +12,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod model;
+pub mod triage;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -116,6 +117,55 @@ pub(crate) fn repo_name(path: &str) -> &str {
 /// `1 commit`, `2 commits`.
 pub(crate) fn plural(n: u64, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
+/// The kind of a ref, by its name (`refs/pull/…` -> `pull requests`).
+pub(crate) fn ref_kind(name: &str) -> &'static str {
+    const KINDS: &[(&str, &str)] = &[
+        ("refs/heads/", "branches"),
+        ("refs/tags/", "tags"),
+        ("refs/remotes/", "remote-tracking branches"),
+        ("refs/pull/", "pull requests"),
+        ("refs/merge-requests/", "merge requests"),
+        ("refs/notes/", "notes"),
+    ];
+    if name == "refs/stash" {
+        return "stash";
+    }
+    KINDS.iter().find(|(p, _)| name.starts_with(p)).map_or("other refs", |(_, k)| k)
+}
+
+/// The refs that reach a secret, for a sentence: branches and tags first, at most six names,
+/// the rest counted by kind (`main, v1.2, and 412 more: 410 pull requests, 2 tags`).
+pub(crate) fn refs_summary(refs: &[String]) -> String {
+    const SHOWN: usize = 6;
+    if refs.is_empty() {
+        return "none (only commits no ref reaches, or HEAD alone)".to_string();
+    }
+    let rank = |n: &str| match ref_kind(n) {
+        "branches" => 0,
+        "tags" => 1,
+        "remote-tracking branches" => 2,
+        _ => 3,
+    };
+    let mut sorted: Vec<&String> = refs.iter().collect();
+    sorted.sort_by_key(|n| (rank(n), n.as_str()));
+    let short =
+        |n: &str| n.strip_prefix("refs/heads/").or_else(|| n.strip_prefix("refs/tags/")).unwrap_or(n).to_string();
+    let mut out: Vec<String> = sorted.iter().take(SHOWN).map(|n| short(n)).collect();
+    if sorted.len() > SHOWN {
+        let mut rest: Vec<(&str, usize)> = Vec::new();
+        for n in &sorted[SHOWN..] {
+            let k = ref_kind(n);
+            match rest.iter_mut().find(|(x, _)| *x == k) {
+                Some(e) => e.1 += 1,
+                None => rest.push((k, 1)),
+            }
+        }
+        let rest: Vec<String> = rest.iter().map(|(k, c)| format!("{c} {k}")).collect();
+        out.push(format!("and {} more: {}", sorted.len() - SHOWN, rest.join(", ")));
+    }
+    out.join(", ")
 }
 
 /// "yes" or "no".

@@ -12,7 +12,7 @@ use crate::source::CommitInfo;
 use crate::source::presence::RefTip;
 
 /// Version of the audit report layout.
-pub const AUDIT_FORMAT_VERSION: u32 = 1;
+pub const AUDIT_FORMAT_VERSION: u32 = 2;
 
 /// The whole audit report.
 #[derive(Debug, Clone, Serialize)]
@@ -57,7 +57,9 @@ pub struct Scope {
     pub branch: Option<String>,
     /// Refs the history walk started from (and HEAD).
     pub refs: Vec<RefTip>,
-    /// The first and last commit walked (topological order, oldest first).
+    /// The refs counted by kind (branches, tags, pull requests, …), most first.
+    pub ref_kinds: Vec<RefKindCount>,
+    /// The oldest and newest commit walked, by commit time.
     pub commit_range: Option<CommitRange>,
     /// Commits walked.
     pub commits: u64,
@@ -79,12 +81,22 @@ pub struct Scope {
     pub duration_ms: u64,
 }
 
+/// How many refs of one kind were walked.
+#[derive(Debug, Clone, Serialize)]
+pub struct RefKindCount {
+    /// `branches`, `remote-tracking branches`, `tags`, `pull requests`, `merge requests`,
+    /// `stash`, `notes` or `other refs`.
+    pub kind: String,
+    /// How many.
+    pub count: usize,
+}
+
 /// The first and last commit of a walk.
 #[derive(Debug, Clone, Serialize)]
 pub struct CommitRange {
-    /// The first commit (a root commit).
+    /// The oldest commit, by commit time.
     pub first: CommitInfo,
-    /// The last commit.
+    /// The newest commit, by commit time.
     pub last: CommitInfo,
 }
 
@@ -208,18 +220,28 @@ pub struct SecretEntry {
     pub confidence: Confidence,
     /// The value, redacted unless `secrets_shown`.
     pub secret: String,
-    /// The first commit (topological order) whose tree holds it; None if never committed.
+    /// The commit that brought it in first (of the commits holding it while no ancestor did,
+    /// the earliest by commit time); None if never committed.
     pub first_commit: Option<CommitInfo>,
-    /// The last commit (topological order) whose tree holds it.
+    /// The newest commit (by commit time) whose tree holds it.
     pub last_commit: Option<CommitInfo>,
     /// Number of commits whose tree holds it.
     pub commits_present: u64,
-    /// Still in HEAD's tree.
+    /// Refs whose history holds it (a holding commit is reachable from the ref).
+    pub refs: Vec<String>,
+    /// Refs whose tip commit still holds it.
+    pub ref_tips: Vec<String>,
+    /// This secret is still in HEAD's tree (at one of its places or another).
     pub in_head: bool,
     /// In the working tree (committed or not).
     pub in_working_tree: bool,
+    /// Its places grouped by file: one row per source and path.
+    pub places: Vec<PlaceGroup>,
     /// Every place it was found.
     pub locations: Vec<LocationEntry>,
+    /// What its places and value suggest (test files, documentation, a test-mode key); the
+    /// verdict does not change.
+    pub triage: Option<Triage>,
     /// Suppression reasons (entries of the `suppressed` list; empty in the inventory).
     pub suppression: Vec<String>,
     /// What to do about it.
@@ -228,6 +250,37 @@ pub struct SecretEntry {
     pub revoke: String,
     /// The rule's references (format documentation).
     pub references: Vec<String>,
+}
+
+/// A triage hint: why the secret may not be a live credential, and what to do.
+#[derive(Debug, Clone, Serialize)]
+pub struct Triage {
+    /// What was seen: `test`, `fixture`, `example`, `docs`, `vendored` (paths),
+    /// `test-mode-key`, `sample-value`, `example-host` (the value or its line).
+    pub signals: Vec<String>,
+    /// The hint shown beside the action.
+    pub hint: String,
+}
+
+/// A secret's places in one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlaceGroup {
+    /// `history` or `working_tree`.
+    pub source: LocationSource,
+    /// Path relative to the repository root.
+    pub path: String,
+    /// How many places (history: versions of the file, positions) it has in this file.
+    pub places: usize,
+    /// Distinct commits that introduced those places.
+    pub commits: usize,
+    /// The first place's line and column.
+    pub line: usize,
+    /// The first place's column.
+    pub column: usize,
+    /// History: one of these places is in HEAD's tree (this file in HEAD holds it).
+    pub in_head: Option<bool>,
+    /// Why every place here is suppressed, if all are for one reason.
+    pub suppressed: Option<String>,
 }
 
 /// Where a secret was found.
@@ -245,6 +298,8 @@ pub struct LocationEntry {
     pub commit: Option<String>,
     /// History: the blob id.
     pub blob: Option<String>,
+    /// History: HEAD's tree has this blob at this path (this place is in HEAD).
+    pub in_head: Option<bool>,
     /// The line, with secrets redacted unless `secrets_shown`.
     pub snippet: String,
     /// Why this place is suppressed, if it is.
