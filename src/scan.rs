@@ -232,6 +232,7 @@ impl BlobSink for Worker<'_> {
             match self.policy.judge(&f) {
                 Verdict::Keep => {
                     kept += 1;
+                    self.hooks.progress.finding(place_hash(&f));
                     match streaming {
                         Some(stream) => {
                             stream(&f);
@@ -253,11 +254,11 @@ impl BlobSink for Worker<'_> {
             self.local.stats.streamed.files += 1;
         }
         if blob.repeat {
-            self.hooks.progress.blob(0, kept);
+            self.hooks.progress.blob(0);
         } else {
             self.local.stats.files_scanned += 1;
             self.local.stats.bytes_scanned += blob.bytes.len() as u64;
-            self.hooks.progress.blob(blob.bytes.len() as u64, kept);
+            self.hooks.progress.blob(blob.bytes.len() as u64);
         }
         matched
     }
@@ -392,6 +393,14 @@ pub fn scan(cfg: &ScanConfig, det: &Detector, hooks: &Hooks<'_>) -> Result<ScanO
     out.stats.rules = det.rules().len();
     out.stats.duration_ms = started.elapsed().as_millis() as u64;
     Ok(out)
+}
+
+/// A hash of a finding's place, as [`once_per_location`] identifies it, for live counts.
+fn place_hash(f: &Finding) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (f.fingerprint.as_str(), &f.rule_id, &f.path, f.location.line, f.location.column).hash(&mut h);
+    h.finish()
 }
 
 /// Keeps one history finding per location (rule, secret, path, line, column): the one from

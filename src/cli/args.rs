@@ -298,6 +298,22 @@ pub enum RulesCommand {
         #[command(flatten)]
         rule_args: RuleArgs,
     },
+    /// Show one rule: what it finds, how to revoke and rotate such a credential, its
+    /// references.
+    #[command(
+        after_help = "Example:\n  keyhound rules show github-pat-classic\n  keyhound rules show generic-api-key --format json"
+    )]
+    Show {
+        /// The rule id, as findings name it.
+        #[arg(value_name = "RULE-ID")]
+        id: String,
+        /// Output format.
+        #[arg(short, long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+        /// Rule sources.
+        #[command(flatten)]
+        rule_args: RuleArgs,
+    },
     /// Validate rule files: regexes, `secret` groups, ids, examples and negative examples.
     Check {
         /// Rule files or directories of *.toml files.
@@ -306,7 +322,7 @@ pub enum RulesCommand {
     },
 }
 
-/// Formats of `rules list`.
+/// Formats of `rules list` and `rules show`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
     /// A table.

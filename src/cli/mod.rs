@@ -39,6 +39,31 @@ pub fn run() -> Result<Status> {
             out.flush()?;
             Ok(0)
         }
+        Command::Rules(RulesCommand::Show { id, format, rule_args }) => {
+            let cfg = settings::find_config(rule_args.config.as_deref(), None)?;
+            let mut warnings = cfg.warnings.clone();
+            let rules = settings::load_rules(&rule_args, &cfg, &mut warnings)?;
+            settings::print_warnings(&warnings, false);
+            let Some(rule) = rules.rules().iter().find(|r| r.id == id) else {
+                let near: Vec<&str> = rules
+                    .rules()
+                    .iter()
+                    .map(|r| r.id.as_str())
+                    .filter(|r| r.contains(id.as_str()) || id.contains(*r))
+                    .take(8)
+                    .collect();
+                let hint = if near.is_empty() {
+                    "keyhound rules list shows every rule".to_string()
+                } else {
+                    format!("did you mean {}?", near.join(", "))
+                };
+                return Err(anyhow!("no rule `{id}`: {hint}"));
+            };
+            let mut out = BufWriter::new(io::stdout().lock());
+            crate::report::rules::write_show(&mut out, rule, format == ListFormat::Json)?;
+            out.flush()?;
+            Ok(0)
+        }
         Command::Rules(RulesCommand::Check { paths }) => cmd_rules_check(&paths),
         Command::Baseline(BaselineCommand::Create(a)) => cmd_baseline_create(&a),
         Command::Audit(a) => cmd_audit(&a),
@@ -100,12 +125,8 @@ fn cmd_config_check(path: &std::path::Path, rule_args: &RuleArgs) -> Result<Stat
 
 fn cmd_baseline_create(a: &ScanArgs) -> Result<Status> {
     let s = settings::scan_settings(a)?;
-    let warn = |msg: &str| {
-        if !a.quiet {
-            eprintln!("keyhound: warning: {msg}");
-        }
-    };
     let progress = Progress::start(a.quiet);
+    let warn = |msg: &str| progress.warn(msg);
     let hooks = Hooks { warn: &warn, stream: None, progress: &progress };
     let result = scan::scan(&s.scan, &s.detector, &hooks);
     progress.finish();
@@ -130,12 +151,8 @@ fn cmd_audit(a: &AuditArgs) -> Result<Status> {
     use crate::report::audit::{self, Options};
     let targets = audit::targets(&a.report).map_err(|e| anyhow!(e))?;
     let s = settings::audit_settings(a)?;
-    let warn = |msg: &str| {
-        if !a.quiet {
-            eprintln!("keyhound: warning: {msg}");
-        }
-    };
     let progress = Progress::start(a.quiet);
+    let warn = |msg: &str| progress.warn(msg);
     let hooks = Hooks { warn: &warn, stream: None, progress: &progress };
     let result = crate::audit::run(&s.audit, &s.detector, &hooks);
     progress.finish();
@@ -179,12 +196,34 @@ fn cmd_audit(a: &AuditArgs) -> Result<Status> {
 const STAGED_ADVICE: &str = "
 keyhound blocked this commit: it adds the credential(s) listed above.
   1. Remove the value from the file and load it from the environment or a secret store.
-  2. If it was ever pushed or shared, revoke and rotate it now (see each rule's revoke
-     guidance: keyhound rules list --format json).
+  2. If it was ever pushed or shared, revoke and rotate it now (how, for each rule:
+     keyhound rules show RULE-ID).
   3. If it is not a secret (a test value), mark it: add `keyhound:allow` in a comment on
      that line, or add its fingerprint to .keyhoundignore.
   Last resort, if you are sure: git commit --no-verify.
 ";
+
+/// What to do after a scan that found something (text format, on stderr).
+fn next_steps(findings: &[crate::finding::Finding], history: bool) -> String {
+    let example = findings.iter().max_by_key(|f| f.severity).map_or("RULE-ID", |f| f.rule_id.as_str());
+    let mut s = format!(
+        "\nWhat to do:\n  1. Revoke and rotate each credential above at its provider (how: keyhound rules show {example}).\n"
+    );
+    s.push_str("  2. Remove it from the code; load the new value from the environment or a secret store.\n");
+    if history {
+        s.push_str(
+            "  3. Removing it from the code does not remove it from history: rotate even if it is gone from HEAD.\n",
+        );
+    } else {
+        s.push_str(
+            "  3. If it was ever committed, it is still in history: keyhound scan --git . shows where and since when.\n",
+        );
+    }
+    s.push_str(
+        "  Not a secret? Add `keyhound:allow` in a comment on its line, or its fingerprint to .keyhoundignore.\n",
+    );
+    s
+}
 
 fn cmd_scan(a: &ScanArgs) -> Result<Status> {
     let s = settings::scan_settings(a)?;
@@ -217,12 +256,7 @@ fn cmd_scan(a: &ScanArgs) -> Result<Status> {
         None => Box::new(BufWriter::new(report::NamedOutput::new(io::stdout(), "standard output"))),
     };
     let progress = Progress::start(a.quiet);
-    let quiet = a.quiet;
-    let warn = move |msg: &str| {
-        if !quiet {
-            eprintln!("keyhound: warning: {msg}");
-        }
-    };
+    let warn = |msg: &str| progress.warn(msg);
     let outcome;
     let format = s.format;
     if format == Format::Jsonl {
@@ -247,6 +281,8 @@ fn cmd_scan(a: &ScanArgs) -> Result<Status> {
     // streamed (JSONL) findings are counted, not kept: decide on the count
     if a.staged && outcome.stats.findings > 0 {
         eprint!("{}", STAGED_ADVICE);
+    } else if outcome.stats.findings > 0 && format == Format::Text && !a.quiet && !a.pre_push {
+        eprint!("{}", next_steps(&outcome.findings, a.git));
     }
     Ok(if outcome.stats.findings == 0 { 0 } else { a.exit_code })
 }

@@ -240,7 +240,7 @@ fn snippet(hay: &[u8], idx: &LineIndex, secret: &Range<usize>, spans: &[Range<us
         }
         if s.start >= from {
             out.push_str(&secret::redact(&hay[s.clone()]));
-        } else {
+        } else if !out.ends_with('…') {
             out.push('…');
         }
         at = s.end.min(to).max(at);
@@ -248,7 +248,8 @@ fn snippet(hay: &[u8], idx: &LineIndex, secret: &Range<usize>, spans: &[Range<us
     if at < to {
         out.push_str(&String::from_utf8_lossy(&hay[at..to]));
     }
-    if to < line.end {
+    // a redacted secret already ends in `…` where a minified line is cut right after it
+    if to < line.end && !out.ends_with('…') {
         out.push('…');
     }
     out.trim().chars().map(|c| if c.is_control() { ' ' } else { c }).collect()

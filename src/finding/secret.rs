@@ -66,10 +66,47 @@ pub fn redact(bytes: &[u8]) -> String {
     {
         return format!("{}…", &text[..10 + end + 5]);
     }
+    if let Some(url) = redact_url(&text) {
+        return url;
+    }
     let n = text.chars().count();
     let keep = (n / 4).min(8);
     let prefix: String = text.chars().take(keep).collect();
     format!("{prefix}…")
+}
+
+/// A URL keeps what names the service, which is not secret: the scheme, the user name and
+/// the host (`https://hooks.slack.com/…`, `postgres://app:…@db.internal/…`); the password and
+/// the path, where webhook URLs keep their secret, are hidden.
+fn redact_url(text: &str) -> Option<String> {
+    let (scheme, rest) = text.split_once("://")?;
+    if scheme.is_empty() || !scheme.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-')) {
+        return None;
+    }
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    // `user:password@`: the user name stays; a lone `TOKEN@` is the secret itself
+    let (user, host) = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => (Some(userinfo.split_once(':').map_or("", |(u, _)| u)), host),
+        None => (None, authority),
+    };
+    if host.is_empty() {
+        return None;
+    }
+    let mut out = format!("{scheme}://");
+    match user {
+        Some("") => out.push_str("…@"),
+        Some(u) => out.push_str(&format!("{u}:…@")),
+        None => {}
+    }
+    out.push_str(host);
+    if !tail.is_empty() {
+        out.push_str(&tail[..1]);
+        out.push('…');
+    } else if user.is_none() {
+        out.push('…');
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -85,5 +122,15 @@ mod tests {
         let s = Secret::new(b"ghp_0123456789abcdefghijklmnopqrstuvwxyz");
         assert_eq!(format!("{s:?}"), "Secret(ghp_0123…)");
         assert_eq!(s.to_string(), "ghp_0123…");
+    }
+
+    #[test]
+    fn urls_keep_scheme_user_and_host() {
+        assert_eq!(redact(b"https://hooks.slack.com/services/T00/B00/XXXXXXXX"), "https://hooks.slack.com/…");
+        let url = concat!("postgres://app:", "Zr8tq", "Lw2@db.internal:5432/app");
+        assert_eq!(redact(url.as_bytes()), "postgres://app:…@db.internal:5432/…");
+        assert_eq!(redact(b"amqp://guest:pw@rabbit"), "amqp://guest:…@rabbit");
+        assert_eq!(redact(b"https://tok@github.com"), "https://…@github.com");
+        assert_eq!(redact(b"://nothing"), ":/…", "no scheme: not a URL");
     }
 }

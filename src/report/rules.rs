@@ -1,4 +1,5 @@
-//! `keyhound rules list`: the rules in effect, as a table or JSON.
+//! `keyhound rules list` and `keyhound rules show`: the rules in effect, as a table or JSON,
+//! and one rule in full (what it finds, how to revoke and rotate such a credential).
 
 use std::io::{self, Write};
 
@@ -6,8 +7,50 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 
-use crate::rules::RuleSet;
 use crate::rules::file::Family;
+use crate::rules::{Rule, RuleSet};
+
+/// Writes one rule: identity, what it matches, revoke guidance, references.
+pub fn write_show(out: &mut dyn Write, r: &Rule, as_json: bool) -> io::Result<()> {
+    if as_json {
+        let v = json!({
+            "id": r.id, "name": r.name, "provider": r.provider, "family": r.syntax.family, "severity": r.severity,
+            "confidence": r.confidence, "keywords": r.keywords, "regex": r.regex.as_ref().map(|x| x.pattern()),
+            "check": r.check.map(|c| format!("{c:?}")), "entropy": r.min_entropy, "generic": r.generic,
+            "references": r.syntax.references, "revoke": r.syntax.revoke, "source": r.source,
+        });
+        serde_json::to_writer_pretty(&mut *out, &v)?;
+        return out.write_all(b"\n");
+    }
+    writeln!(out, "{} — {} ({})", r.id, r.name, r.provider)?;
+    writeln!(
+        out,
+        "  severity {}, confidence {}{}",
+        r.severity,
+        r.confidence,
+        if r.generic { ", generic" } else { "" }
+    )?;
+    if let Some(re) = &r.regex {
+        writeln!(out, "  matches    {}", re.pattern())?;
+    }
+    if !r.keywords.is_empty() {
+        writeln!(out, "  keywords   {}", r.keywords.join(", "))?;
+    }
+    writeln!(out, "  defined in {}", r.source)?;
+    writeln!(out, "\nRevoke and rotate:\n  {}", r.syntax.revoke.trim())?;
+    writeln!(
+        out,
+        "  Rotate before removing: the value is exposed to anyone who saw the code or its history. Then \
+         load the new value from a secret store or the environment."
+    )?;
+    if !r.syntax.references.is_empty() {
+        writeln!(out, "\nReferences:")?;
+        for u in &r.syntax.references {
+            writeln!(out, "  {u}")?;
+        }
+    }
+    Ok(())
+}
 
 /// Writes the rule list.
 pub fn write_list(out: &mut dyn Write, rules: &RuleSet, as_json: bool) -> io::Result<()> {

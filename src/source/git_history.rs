@@ -40,8 +40,11 @@ pub struct HistoryOptions {
 }
 
 /// A git error with the repository path and what was being done.
-#[derive(Debug, thiserror::Error)]
-#[error("{repo}: {what}: {source}")]
+///
+/// Shown once, with libgit2's message and without its internal class and code
+/// (`class=Repository (6); code=NotFound (-3)`): it is not chained as a source, which would
+/// print the message a second time.
+#[derive(Debug)]
 pub struct GitError {
     /// Repository path.
     pub repo: String,
@@ -50,6 +53,14 @@ pub struct GitError {
     /// libgit2's message.
     pub source: git2::Error,
 }
+
+impl std::fmt::Display for GitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}: {}", self.repo, self.what, self.source.message())
+    }
+}
+
+impl std::error::Error for GitError {}
 
 /// One unique blob and every place it first appeared.
 #[derive(Debug)]

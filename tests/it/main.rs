@@ -7,6 +7,7 @@ mod archives;
 mod audit;
 mod audit_history;
 mod ci;
+mod cli_polish;
 mod common;
 mod config;
 mod credential_files;
