@@ -75,7 +75,11 @@ fn write_finding(out: &mut dyn Write, f: &Finding, ctx: &Context<'_>, p: &Paint)
     };
     let decoded =
         if f.decoded.is_empty() { String::new() } else { format!("  decoded from {}", f.decoded.join(" → ")) };
-    writeln!(out, "            secret {}  fingerprint {}{head}{decoded}", ctx.secret(&f.secret), f.fingerprint)?;
+    // a short value redacts to one or two characters: its length helps tell it from others
+    let shown = ctx.secret(&f.secret);
+    let len =
+        if ctx.show_secrets { String::new() } else { format!(" ({} chars)", f.secret.expose_str().chars().count()) };
+    writeln!(out, "            secret {shown}{len}  fingerprint {}{head}{decoded}", f.fingerprint)?;
     if let Some(c) = f.cell {
         writeln!(out, "            notebook cell {c}")?;
     }

@@ -20,6 +20,7 @@ mod gitleaks_compat;
 mod hostile;
 mod image;
 mod look_alikes;
+mod pre_commit_framework;
 mod reports;
 mod rules_cmd;
 mod sarif_remotes;

@@ -105,7 +105,11 @@ fn text_groups_findings_by_file_and_summarises() {
     let lines: Vec<&str> = r.stdout.lines().collect();
     assert_eq!(lines[0], "config/app.env");
     assert_eq!(lines[1], "       2:9  medium   generic-api-key  Generic API key or secret assignment");
-    assert!(lines[2].starts_with(&format!("            secret {}…  fingerprint ", &a[..8])), "{}", lines[2]);
+    assert!(
+        lines[2].starts_with(&format!("            secret {}… ({} chars)  fingerprint ", &a[..8], a.chars().count())),
+        "{}",
+        lines[2]
+    );
     assert_eq!(lines[4], "");
     assert_eq!(lines[5], "src/client.js");
     assert!(
