@@ -274,8 +274,12 @@ pub fn value_ok(value: &[u8], ctx: Context) -> bool {
             return false;
         }
     }
-    // a template or a fragment of one: `{0}`, `{password}`, `%{pw}`
-    if value.contains(&b'{') || value.contains(&b'}') {
+    // a template or a fragment of one: `{0}`, `{password}`, `%{pw}`, `pw_{env}` (a lone brace
+    // inside, `Hlso}z$vss`, is a character of the password)
+    if let (Some(open), Some(close)) =
+        (value.iter().position(|&b| b == b'{'), value.iter().rposition(|&b| b == b'}'))
+        && open < close
+    {
         return false;
     }
     // one character repeated: `xxxxxx`, `******`, `000000`
@@ -526,6 +530,7 @@ mod tests {
             ("8080", CONFIG),
             ("os.getenv", CODE_BARE),
             ("{0}", CODE_QUOTED),
+            ("pw_{env}x", CODE_QUOTED),
             ("not-re@l", CONFIG),
             ("n0t_r3al", CONFIG),
             ("y0ur-p4ss", CONFIG),
