@@ -274,12 +274,9 @@ pub fn value_ok(value: &[u8], ctx: Context) -> bool {
             return false;
         }
     }
-    // a template or a fragment of one: `{0}`, `{password}`, `%{pw}`, `pw_{env}` (a lone brace
-    // inside, `Hlso}z$vss`, is a character of the password)
-    if let (Some(open), Some(close)) =
-        (value.iter().position(|&b| b == b'{'), value.iter().rposition(|&b| b == b'}'))
-        && open < close
-    {
+    // a template or a fragment of one: `{0}`, `{password}`, `%{pw}`, `pw_{env` (a closing brace
+    // with no opening one, `Hlso}z$vss`, is a character of the password)
+    if value.contains(&b'{') {
         return false;
     }
     // one character repeated: `xxxxxx`, `******`, `000000`
