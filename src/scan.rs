@@ -399,8 +399,14 @@ pub fn scan(cfg: &ScanConfig, det: &Detector, hooks: &Hooks<'_>) -> Result<ScanO
 fn place_hash(f: &Finding) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (f.fingerprint.as_str(), &f.rule_id, &f.path, f.location.line, f.location.column).hash(&mut h);
+    place(f).hash(&mut h);
     h.finish()
+}
+
+/// What makes a history finding one place: rule, secret, path and position.
+fn place(f: &Finding) -> (&str, &str, &str, usize, usize, usize, usize) {
+    let l = f.location;
+    (f.fingerprint.as_str(), &f.rule_id, &f.path, l.line, l.column, l.end_line, l.end_column)
 }
 
 /// Keeps one history finding per location (rule, secret, path, line, column): the one from
@@ -408,12 +414,12 @@ fn place_hash(f: &Finding) -> u64 {
 /// those blobs holds the unchanged secret; without this, a key that sat in a file through 70
 /// edits was reported 70 times, each time blamed on an edit that did not add it.
 fn once_per_location(out: &mut ScanOutcome, en: &git_history::Enumeration) {
-    let place = |f: &Finding| (f.fingerprint.to_string(), f.rule_id.clone(), f.path.clone(), f.location);
     let when = |f: &Finding| f.commit.as_ref().map_or(u32::MAX, |c| en.commit_position(&c.id));
-    out.findings.sort_by_cached_key(|f| (place(f), when(f)));
-    out.findings.dedup_by_key(|f| place(f));
-    out.suppressed.sort_by_cached_key(|s| (place(&s.finding), when(&s.finding)));
-    out.suppressed.dedup_by_key(|s| place(&s.finding));
+    let order = |a: &Finding, b: &Finding| place(a).cmp(&place(b)).then_with(|| when(a).cmp(&when(b)));
+    out.findings.sort_by(|a, b| order(a, b));
+    out.findings.dedup_by(|a, b| place(a) == place(b));
+    out.suppressed.sort_by(|a, b| order(&a.finding, &b.finding));
+    out.suppressed.dedup_by(|a, b| place(&a.finding) == place(&b.finding));
     out.stats.findings = out.findings.len() as u64;
     out.stats.suppressed.clear();
     for s in &out.suppressed {

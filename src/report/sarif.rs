@@ -176,15 +176,7 @@ fn result(f: &Finding, rule_index: usize, suppression: Option<Suppression>, ctx:
 
 /// Percent-encodes what a relative URI reference cannot hold as is.
 fn uri(path: &str) -> String {
-    let mut s = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
-            s.push(b as char);
-        } else {
-            s.push_str(&format!("%{b:02X}"));
-        }
-    }
-    s
+    percent_encoding::utf8_percent_encode(path, crate::source::provenance::PATH_SET).to_string()
 }
 
 /// Writes the SARIF log.

@@ -65,8 +65,9 @@ pub fn https_uri(url: &str) -> Option<String> {
     Some(format!("https://{host}/{}", percent_encoding::utf8_percent_encode(&path, PATH_SET)))
 }
 
-/// What a URI path cannot hold as is (RFC 3986 `pchar` and `/` stay).
-const PATH_SET: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+/// What a URI path cannot hold as is (RFC 3986 `pchar` and `/` stay); SARIF's artifact
+/// URIs use it too.
+pub const PATH_SET: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')

@@ -203,7 +203,7 @@ pub fn build(run: &AuditRun, ctx: &Context<'_>, opts: Options) -> AuditReport {
         let rule = ctx.rules.get(f.rule_index);
         let span = run.presence.spans.get(&fp);
         let secret = ctx.secret(&f.secret);
-        let triage = super::triage::judge(&secret, &g.locations);
+        let triage = super::triage::judge(&f.secret.expose_str(), &g.locations);
         let entry = SecretEntry {
             fingerprint: fp,
             rule: f.rule_id.clone(),

@@ -67,8 +67,8 @@ fn push(v: &mut Vec<&'static str>, s: &'static str) {
 }
 
 /// The triage hint for a secret, if its value or every one of its places suggests it is not a
-/// live credential. `secret` is the value as the report shows it (possibly redacted: only its
-/// visible prefix is read).
+/// live credential. `secret` is the raw value (only its prefix and words are read; the hint
+/// never quotes it).
 pub fn judge(secret: &str, locations: &[LocationEntry]) -> Option<Triage> {
     let mut signals: Vec<&'static str> = Vec::new();
     let mut all_in_such_paths = !locations.is_empty();
@@ -159,14 +159,17 @@ mod tests {
 
     #[test]
     fn a_hint_needs_every_place_or_the_value() {
-        let t = judge("abc…", &[at("tests/a.py", "x"), at("docs/b.md", "y")]).unwrap();
+        let t = judge("abcdef", &[at("tests/a.py", "x"), at("docs/b.md", "y")]).unwrap();
         assert_eq!(t.signals, vec!["test", "docs"]);
         assert!(t.hint.starts_with("Likely a documentation example"));
-        assert!(judge("abc…", &[at("tests/a.py", "x"), at("deploy/prod.env", "y")]).is_none());
-        let t = judge("sk_test_…", &[at("deploy/prod.env", "y")]).unwrap();
+        assert!(judge("abcdef", &[at("tests/a.py", "x"), at("deploy/prod.env", "y")]).is_none());
+        let t = judge("sk_test_abc", &[at("deploy/prod.env", "y")]).unwrap();
         assert_eq!(t.signals, vec!["test-mode-key"]);
-        let t = judge("p…", &[at("src/db.py", "url = \"postgres://u:p…@db.example.com/x\"")]).unwrap();
+        // a prefix longer than a redacted value keeps: the raw value is judged
+        let t = judge("FLWSECK_TEST-abc123", &[at("deploy/prod.env", "y")]).unwrap();
+        assert_eq!(t.signals, vec!["test-mode-key"]);
+        let t = judge("pw", &[at("src/db.py", "url = \"postgres://u:p…@db.example.com/x\"")]).unwrap();
         assert_eq!(t.signals, vec!["example-host"]);
-        assert!(judge("p…", &[at("src/db.py", "url = \"postgres://u:p…@myexample.com/x\"")]).is_none());
+        assert!(judge("pw", &[at("src/db.py", "url = \"postgres://u:p…@myexample.com/x\"")]).is_none());
     }
 }
