@@ -93,6 +93,11 @@ impl Progress {
         self.bytes.fetch_add(bytes, Ordering::Relaxed);
     }
 
+    /// Records bytes of a file already counted (a later window of a big file).
+    pub fn bytes(&self, bytes: u64) {
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
+    }
+
     /// Records a reported finding by a hash of its place (rule, secret, path, position), so
     /// the count is of distinct places, as in the summary.
     pub fn finding(&self, place: u64) {

@@ -18,7 +18,7 @@ use crate::policy::{Policy, Suppression, Verdict};
 use crate::progress::Progress;
 use crate::source::fs::{self, WalkOptions};
 use crate::source::git_history::{self, GitError, HistoryOptions};
-use crate::source::{Blob, BlobSink, Origin, SkipReason, staged, stdin};
+use crate::source::{Blob, BlobSink, Origin, SkipReason, staged, stdin, window};
 use crate::stats::ScanStats;
 
 /// What to read.
@@ -110,6 +110,7 @@ struct Worker<'a> {
     policy: &'a Policy,
     decode: decode::Options,
     archives: archive::Limits,
+    geometry: window::Geometry,
     hooks: &'a Hooks<'a>,
     stream: bool,
     local: Collected,
@@ -135,7 +136,10 @@ impl Worker<'_> {
         if self.decode.max_depth == 0 || blob.repeat {
             return;
         }
-        let ex = decode::expand(blob.bytes, &self.decode);
+        let mut ex = decode::expand(blob.bytes, &self.decode);
+        if let Some(w) = blob.window {
+            ex.layers.retain(|l| w.own.contains(&l.span.start));
+        }
         if ex.over_budget > 0 {
             self.local.stats.skip(SkipReason::DecodeLimit, 0);
             let what = blob.origin.path();
@@ -210,10 +214,25 @@ impl Worker<'_> {
 
 impl BlobSink for Worker<'_> {
     fn blob(&mut self, blob: Blob<'_>) -> bool {
+        if blob.window.is_none() && blob.bytes.len() > self.geometry.size {
+            // a blob read whole (git object, archive member) is matched a window at a time too
+            let mut matched = false;
+            let g = self.geometry;
+            window::for_each_slice(blob.bytes, &g, |bytes, w| {
+                matched |= self.blob(Blob { bytes, origin: blob.origin.clone(), window: Some(w), ..blob });
+            });
+            return matched;
+        }
         let paths: Vec<&str> = std::iter::once(&blob.origin).chain(blob.also).map(Origin::path).collect();
-        let raw = self.matcher.scan_at(blob.bytes, &paths);
+        let mut raw = self.matcher.scan_at(blob.bytes, &paths);
+        if let Some(w) = blob.window {
+            raw.retain(|m| w.own.contains(&m.secret.start));
+        }
         let mut found = finding::build(blob.bytes, &blob.origin, &raw, self.matcher.detector().rules().rules());
         self.decoded(&blob, &paths, &raw, &mut found);
+        if let Some(w) = blob.window {
+            found.iter_mut().for_each(|f| f.shift(w));
+        }
         let matched = !found.is_empty();
         found.retain(|f| on_added_line(f, &blob.origin));
         let copies: Vec<Finding> =
@@ -253,12 +272,19 @@ impl BlobSink for Worker<'_> {
         if streaming.is_some() && kept > 0 {
             self.local.stats.streamed.files += 1;
         }
+        let (first, bytes) = blob.window.map_or((true, blob.bytes.len()), |w| (w.index == 0, w.own.len()));
         if blob.repeat {
-            self.hooks.progress.blob(0);
+            if first {
+                self.hooks.progress.blob(0);
+            }
         } else {
-            self.local.stats.files_scanned += 1;
-            self.local.stats.bytes_scanned += blob.bytes.len() as u64;
-            self.hooks.progress.blob(blob.bytes.len() as u64);
+            self.local.stats.files_scanned += u64::from(first);
+            self.local.stats.bytes_scanned += bytes as u64;
+            if first {
+                self.hooks.progress.blob(bytes as u64);
+            } else {
+                self.hooks.progress.bytes(bytes as u64);
+            }
         }
         matched
     }
@@ -280,7 +306,8 @@ impl BlobSink for Worker<'_> {
                 let also: Vec<Origin> = blob.also.iter().map(|o| o.inner(&path)).collect();
                 match crate::source::classify(bytes, max) {
                     crate::source::Content::Text(text) => {
-                        matched |= self.blob(Blob { bytes: &text, origin, also: &also, repeat: blob.repeat });
+                        matched |=
+                            self.blob(Blob { bytes: &text, origin, also: &also, repeat: blob.repeat, window: None });
                     }
                     // nested archives are walked by `expand`; one here is past its depth
                     crate::source::Content::Archive(_) => {}
@@ -327,6 +354,7 @@ pub fn scan(cfg: &ScanConfig, det: &Detector, hooks: &Hooks<'_>) -> Result<ScanO
         policy: &cfg.policy,
         decode: cfg.decode,
         archives: cfg.archives,
+        geometry: window::Geometry::new(cfg.walk.window),
         hooks,
         stream,
         local: Collected::default(),
@@ -338,7 +366,7 @@ pub fn scan(cfg: &ScanConfig, det: &Detector, hooks: &Hooks<'_>) -> Result<ScanO
         Input::Paths { roots, stdin: read_stdin } => {
             if *read_stdin {
                 let mut w = new_worker();
-                stdin::read(cfg.walk.max_file_size, &mut w);
+                stdin::read(&cfg.walk.stream_limits(), &mut w);
             }
             if !roots.is_empty() {
                 fs::walk(roots, &cfg.walk, new_worker);
@@ -348,7 +376,7 @@ pub fn scan(cfg: &ScanConfig, det: &Detector, hooks: &Hooks<'_>) -> Result<ScanO
             git_history::tune_libgit2();
             let r = git_history::open(repo)?;
             let mut opts = options.clone();
-            opts.max_file_size = cfg.walk.max_file_size;
+            opts.max_file_size = cfg.walk.max_blob_size;
             opts.threads = cfg.walk.threads;
             let en = git_history::scan(&r, repo, &opts, hooks.warn, new_worker)?;
             for m in &en.missing {
@@ -365,11 +393,11 @@ pub fn scan(cfg: &ScanConfig, det: &Detector, hooks: &Hooks<'_>) -> Result<ScanO
         Input::Staged { repo } => {
             let r = staged::discover(repo)?;
             let mut w = new_worker();
-            staged::scan(&r, cfg.walk.max_file_size, &mut w)?;
+            staged::scan(&r, cfg.walk.max_blob_size, &mut w)?;
         }
         Input::Image { path } => {
             let mut w = new_worker();
-            crate::source::image::scan(path, cfg.walk.max_file_size, &mut w).map_err(|e| GitError {
+            crate::source::image::scan(path, cfg.walk.max_blob_size, &mut w).map_err(|e| GitError {
                 repo: path.display().to_string(),
                 what: "not a readable container image".into(),
                 source: git2::Error::from_str(&e.to_string()),

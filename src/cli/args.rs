@@ -107,7 +107,8 @@ pub struct AuditArgs {
     /// Report only findings at or above this confidence; lower ones are listed as suppressed.
     #[arg(long, value_enum, default_value_t = MinConfidence::Medium, value_name = "LEVEL")]
     pub min_confidence: MinConfidence,
-    /// Skip blobs and files larger than SIZE (bytes, or with K/M/G: 512K, 25M) [default: 25M]
+    /// Skip git objects and archives larger than SIZE, files larger than SIZE in the working
+    /// tree (bytes, or with K/M/G: 512K, 25M) [default: 256M for objects, none for files]
     #[arg(long, value_name = "SIZE")]
     pub max_file_size: Option<String>,
     /// Print raw secret values in the report (they are redacted by default).
@@ -243,9 +244,15 @@ pub struct ScanArgs {
     /// Follow symbolic links.
     #[arg(short = 'L', long)]
     pub follow: bool,
-    /// Skip files larger than SIZE (bytes, or with K/M/G: 512K, 25M) [default: 25M]
+    /// Skip files and blobs larger than SIZE (bytes, or with K/M/G: 512K, 25M) [default: no
+    /// limit for files, which are read in windows; 256M for git objects and archives, which
+    /// are read whole]
     #[arg(long, value_name = "SIZE")]
     pub max_file_size: Option<String>,
+    /// Read files larger than SIZE in overlapping windows of SIZE: memory per worker thread
+    /// (at least 5M) [default: 32M]
+    #[arg(long, value_name = "SIZE")]
+    pub window_size: Option<String>,
     /// Decode base64, hex, percent-encoding, escapes, HTML entities and quoted-printable
     /// nested up to N deep and scan what they decode to (0: no decoding)
     #[arg(long, value_name = "N", default_value_t = crate::decode::DEFAULT_MAX_DEPTH)]

@@ -19,10 +19,12 @@ use crate::rules::{RuleSet, RuleSource, load};
 use crate::scan::{Input, ScanConfig};
 use crate::source::fs::WalkOptions;
 use crate::source::git_history::{self, HistoryOptions};
-use crate::source::staged;
+use crate::source::{staged, window};
 
-/// Default `--max-file-size`: 25 MiB.
-pub const DEFAULT_MAX_FILE_SIZE: u64 = 25 << 20;
+/// Without `--max-file-size`, files of any size are scanned (in windows); objects read whole
+/// into memory (git blobs, staged blobs, image-layer members, archives and their members) are
+/// skipped over this size, 256 MiB, and counted as `too_large`.
+pub const DEFAULT_MAX_BLOB_SIZE: u64 = 256 << 20;
 
 /// Finds the configuration: `--config`, else `.keyhound.toml` in `root` if it is a directory
 /// (keyhound's format or gitleaks', see [`crate::config`]).
@@ -167,8 +169,18 @@ pub fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
     };
     let cfg = find_config(args.rule_args.config.as_deref(), Some(&config_root))?;
     let max_file_size = match &args.max_file_size {
-        Some(s) => config::parse_size(s).map_err(|e| anyhow!("--max-file-size: {e}"))?,
-        None => cfg.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        Some(s) => Some(config::parse_size(s).map_err(|e| anyhow!("--max-file-size: {e}"))?),
+        None => cfg.max_file_size,
+    };
+    let window = match &args.window_size {
+        Some(s) => {
+            let n = config::parse_size(s).map_err(|e| anyhow!("--window-size: {e}"))?;
+            if n < window::MIN_WINDOW as u64 {
+                return Err(anyhow!("--window-size: {s} is smaller than the minimum {}M", window::MIN_WINDOW >> 20));
+            }
+            usize::try_from(n).unwrap_or(usize::MAX)
+        }
+        None => window::DEFAULT_WINDOW,
     };
     let mut warnings = cfg.warnings.clone();
     let rules = load_rules(&args.rule_args, &cfg, &mut warnings)?;
@@ -200,7 +212,9 @@ pub fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
             walk: WalkOptions {
                 no_ignore: args.no_ignore,
                 follow_links: args.follow,
-                max_file_size,
+                max_file_size: max_file_size.unwrap_or(u64::MAX),
+                max_blob_size: max_file_size.unwrap_or(DEFAULT_MAX_BLOB_SIZE),
+                window,
                 threads: args.threads.unwrap_or(0),
             },
             policy,
@@ -210,7 +224,7 @@ pub fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
             },
             archives: crate::archive::Limits {
                 max_depth: if args.no_archives { 0 } else { args.max_archive_depth },
-                ..crate::archive::Limits::new(max_file_size)
+                ..crate::archive::Limits::new(max_file_size.unwrap_or(DEFAULT_MAX_BLOB_SIZE))
             },
         },
         detector,
@@ -224,7 +238,7 @@ pub struct AuditSettings {
     pub audit: AuditConfig,
     /// Rules and prefilter.
     pub detector: Detector,
-    /// Size limit in bytes (the report states it).
+    /// Size limit in bytes for git objects (the report states it).
     pub max_file_size: u64,
 }
 
@@ -246,6 +260,7 @@ pub fn audit_settings(a: &AuditArgs) -> Result<AuditSettings> {
         no_ignore: false,
         follow: false,
         max_file_size: a.max_file_size.clone(),
+        window_size: None,
         max_decode_depth: crate::decode::DEFAULT_MAX_DEPTH,
         no_decode: false,
         max_archive_depth: crate::archive::DEFAULT_MAX_DEPTH,
@@ -259,7 +274,7 @@ pub fn audit_settings(a: &AuditArgs) -> Result<AuditSettings> {
         threads: a.threads,
     };
     let s = scan_settings(&as_scan)?;
-    let max_file_size = s.scan.walk.max_file_size;
+    let max_file_size = s.scan.walk.max_blob_size;
     let audit = AuditConfig::new(&a.repo, s.scan.walk, s.scan.policy, s.scan.decode, s.scan.archives)?;
     Ok(AuditSettings { audit, detector: s.detector, max_file_size })
 }

@@ -103,6 +103,28 @@ impl Finding {
         f.layer = origin.layer().cloned();
         f
     }
+
+    /// Moves a finding located in a window of a larger file to its place in the file.
+    pub fn shift(&mut self, w: &crate::source::window::Window) {
+        let shift = |l: &mut Location| {
+            if l.line == 1 {
+                l.column += w.column_before;
+            }
+            if l.end_line == 1 {
+                l.end_column += w.column_before;
+            }
+            l.line += w.lines_before;
+            l.end_line += w.lines_before;
+        };
+        shift(&mut self.location);
+        shift(&mut self.secret_location);
+        for p in &mut self.parts {
+            shift(&mut p.location);
+        }
+        if let Some(c) = &mut self.cell {
+            *c += w.cells_before;
+        }
+    }
 }
 
 /// Longest snippet kept, in characters around the secret.

@@ -63,8 +63,10 @@ pub struct Detector {
     file_rules: Vec<(crate::credfile::Kind, usize)>,
 }
 
-/// How far a match touching its window's end may be re-searched with a longer window.
-const MAX_EXTENSION: usize = 1 << 20;
+/// How far a match touching its window's end may be re-searched with a longer window: the
+/// longest match any rule makes (big inputs are cut into windows that overlap by more,
+/// [`crate::source::window`]).
+pub const MAX_EXTENSION: usize = 1 << 20;
 /// How far around a first part the second part of a pair is looked for, at most.
 const PAIR_REACH: usize = 4096;
 

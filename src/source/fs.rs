@@ -6,12 +6,12 @@
 //! with a [`SkipReason`].
 
 use std::fs::File;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use ignore::{DirEntry, WalkBuilder, WalkState};
 
-use crate::source::{Blob, BlobSink, Content, Origin, SkipReason, classify};
+use crate::source::window::{self, StreamLimits};
+use crate::source::{BlobSink, Origin, SkipReason};
 
 /// Walk settings.
 #[derive(Debug, Clone)]
@@ -20,10 +20,26 @@ pub struct WalkOptions {
     pub no_ignore: bool,
     /// Follow symbolic links.
     pub follow_links: bool,
-    /// Files larger than this are skipped.
+    /// Files larger than this are skipped (`u64::MAX`: none; larger files are read in windows).
     pub max_file_size: u64,
+    /// Blobs read whole into memory (git objects, archive members, whole archives) larger than
+    /// this are skipped.
+    pub max_blob_size: u64,
+    /// Files larger than this are read in windows of this size.
+    pub window: usize,
     /// Worker threads (0 = all cores).
     pub threads: usize,
+}
+
+impl WalkOptions {
+    /// The limits for reading one file or stream.
+    pub fn stream_limits(&self) -> StreamLimits {
+        StreamLimits {
+            max: self.max_file_size,
+            max_archive: self.max_blob_size,
+            geometry: window::Geometry::new(self.window),
+        }
+    }
 }
 
 /// Walks `roots` in parallel; `make_sink` is called once per worker thread.
@@ -53,11 +69,10 @@ where
     let roots: Vec<PathBuf> = roots.to_vec();
     b.build_parallel().run(|| {
         let mut sink = make_sink();
-        let mut buf = Vec::new();
         let roots = roots.clone();
-        let max = opts.max_file_size;
+        let lim = opts.stream_limits();
         Box::new(move |entry| {
-            visit(entry, &roots, multi, max, &mut buf, &mut sink);
+            visit(entry, &roots, multi, &lim, &mut sink);
             WalkState::Continue
         })
     });
@@ -79,8 +94,7 @@ fn visit(
     entry: Result<DirEntry, ignore::Error>,
     roots: &[PathBuf],
     multi: bool,
-    max: u64,
-    buf: &mut Vec<u8>,
+    lim: &StreamLimits,
     sink: &mut impl BlobSink,
 ) {
     let entry = match entry {
@@ -106,7 +120,7 @@ fn visit(
         sink.skipped(&path, SkipReason::SpecialFile, 0, "");
         return;
     }
-    read_file(entry.path(), &path, max, buf, sink);
+    read_file(entry.path(), &path, lim, sink);
 }
 
 fn err_path(err: &ignore::Error) -> Option<&Path> {
@@ -118,9 +132,10 @@ fn err_path(err: &ignore::Error) -> Option<&Path> {
     }
 }
 
-/// Reads one file into `buf` and hands it on, or reports why not.
-pub fn read_file(fs_path: &Path, path: &str, max: u64, buf: &mut Vec<u8>, sink: &mut impl BlobSink) {
-    let mut f = match File::open(fs_path) {
+/// Reads one file and hands it on (whole, or in windows when larger than one), or reports
+/// why not.
+pub fn read_file(fs_path: &Path, path: &str, lim: &StreamLimits, sink: &mut impl BlobSink) {
+    let f = match File::open(fs_path) {
         Ok(f) => f,
         Err(e) => return sink.skipped(path, SkipReason::Unreadable, 0, &e.to_string()),
     };
@@ -129,31 +144,20 @@ pub fn read_file(fs_path: &Path, path: &str, max: u64, buf: &mut Vec<u8>, sink: 
         Ok(m) => m.len(),
         Err(e) => return sink.skipped(path, SkipReason::Unreadable, 0, &e.to_string()),
     };
-    if len > max {
+    if len > lim.max {
         return sink.skipped(path, SkipReason::TooLarge, len, "");
     }
-    buf.clear();
-    // `take` bounds the read if the file grows while we read it.
-    if let Err(e) = (&mut f).take(max + 1).read_to_end(buf) {
-        return sink.skipped(path, SkipReason::Unreadable, 0, &e.to_string());
-    }
-    match classify(buf, max) {
-        Content::Text(text) => {
-            sink.blob(Blob { bytes: &text, origin: Origin::File { path: path.to_string() }, also: &[], repeat: false });
-        }
-        Content::Archive(bytes) => {
-            sink.archive(Blob { bytes, origin: Origin::File { path: path.to_string() }, also: &[], repeat: false });
-        }
-        Content::Skip(SkipReason::TooLarge, n) => {
-            sink.skipped(path, SkipReason::TooLarge, n, "grew past the size limit while being read")
-        }
-        Content::Skip(reason, n) => sink.skipped(path, reason, n, ""),
-    }
+    window::read_stream(f, &Origin::File { path: path.to_string() }, Some(len), lim, sink);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::Blob;
+
+    fn limits(max: u64) -> StreamLimits {
+        StreamLimits { max, max_archive: max, geometry: window::Geometry::default() }
+    }
 
     /// Records what a source hands on.
     #[derive(Default)]
@@ -179,7 +183,7 @@ mod tests {
     #[test]
     fn a_read_error_is_counted_as_unreadable() {
         let mut rec = Record::default();
-        read_file(Path::new("/proc/self/mem"), "mem", 1 << 20, &mut Vec::new(), &mut rec);
+        read_file(Path::new("/proc/self/mem"), "mem", &limits(1 << 20), &mut rec);
         assert!(rec.blobs.is_empty());
         assert_eq!(rec.skips.len(), 1, "{:?}", rec.skips);
         assert_eq!(rec.skips[0].1, SkipReason::Unreadable);
@@ -191,7 +195,7 @@ mod tests {
     fn a_vanished_file_is_counted_as_unreadable() {
         let dir = tempfile::tempdir().unwrap();
         let mut rec = Record::default();
-        read_file(&dir.path().join("gone.env"), "gone.env", 1 << 20, &mut Vec::new(), &mut rec);
+        read_file(&dir.path().join("gone.env"), "gone.env", &limits(1 << 20), &mut rec);
         assert_eq!(rec.skips.len(), 1);
         assert_eq!((rec.skips[0].0.as_str(), rec.skips[0].1), ("gone.env", SkipReason::Unreadable));
     }
@@ -204,11 +208,11 @@ mod tests {
         let p = dir.path().join("f");
         std::fs::write(&p, vec![b'a'; 100]).unwrap();
         let mut rec = Record::default();
-        read_file(&p, "f", 50, &mut Vec::new(), &mut rec);
+        read_file(&p, "f", &limits(50), &mut rec);
         assert_eq!(rec.skips[0].1, SkipReason::TooLarge);
         std::fs::write(&p, b"").unwrap();
         let mut rec = Record::default();
-        read_file(&p, "f", 50, &mut Vec::new(), &mut rec);
+        read_file(&p, "f", &limits(50), &mut rec);
         assert_eq!(rec.blobs, vec!["f"]);
     }
 

@@ -464,8 +464,12 @@ fn read_one(
         }
     };
     match classify(blob.content(), max) {
-        Content::Text(text) => sink.blob(Blob { bytes: &text, origin: first.clone(), also: &places[1..], repeat }),
-        Content::Archive(bytes) => sink.archive(Blob { bytes, origin: first.clone(), also: &places[1..], repeat }),
+        Content::Text(text) => {
+            sink.blob(Blob { bytes: &text, origin: first.clone(), also: &places[1..], repeat, window: None })
+        }
+        Content::Archive(bytes) => {
+            sink.archive(Blob { bytes, origin: first.clone(), also: &places[1..], repeat, window: None })
+        }
         Content::Skip(reason, n) => {
             sink.skipped(&what(), reason, n, "");
             false

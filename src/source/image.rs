@@ -220,10 +220,10 @@ fn scan_layer(
         let origin = Origin::Image { path, layer: info.clone() };
         match classify(&buf, max) {
             Content::Text(text) => {
-                sink.blob(Blob { bytes: &text, origin, also: &[], repeat: false });
+                sink.blob(Blob { bytes: &text, origin, also: &[], repeat: false, window: None });
             }
             Content::Archive(bytes) => {
-                sink.archive(Blob { bytes, origin, also: &[], repeat: false });
+                sink.archive(Blob { bytes, origin, also: &[], repeat: false, window: None });
             }
             Content::Skip(reason, n) => sink.skipped(origin.path(), reason, n, ""),
         }

@@ -11,6 +11,7 @@ pub mod presence;
 pub mod provenance;
 pub mod staged;
 pub mod stdin;
+pub mod window;
 
 use std::fmt;
 use std::ops::RangeInclusive;
@@ -139,6 +140,9 @@ pub struct Blob<'a> {
     /// These bytes were scanned and counted before (for other places): report findings for
     /// these places only, and do not count the bytes again.
     pub repeat: bool,
+    /// A window of a larger file ([`window`]): report only the matches it owns, at their
+    /// place in the file. None: the bytes are the whole blob.
+    pub window: Option<&'a window::Window>,
 }
 
 /// Why something was not scanned.

@@ -72,7 +72,7 @@ pub fn scan(repo: &Repository, max: u64, sink: &mut impl BlobSink) -> Result<u64
             Content::Archive(bytes) => {
                 // a staged archive is new or changed as a whole: every member counts as added
                 let origin = Origin::Staged { path, added: Arc::new(vec![1..=usize::MAX]) };
-                sink.archive(Blob { bytes, origin, also: &[], repeat: false });
+                sink.archive(Blob { bytes, origin, also: &[], repeat: false, window: None });
                 continue;
             }
             Content::Skip(reason, n) => {
@@ -85,7 +85,7 @@ pub fn scan(repo: &Repository, max: u64, sink: &mut impl BlobSink) -> Result<u64
             continue; // a pure rename or a mode change adds no line
         }
         let origin = Origin::Staged { path, added: Arc::new(added) };
-        sink.blob(Blob { bytes: &bytes, origin, also: &[], repeat: false });
+        sink.blob(Blob { bytes: &bytes, origin, also: &[], repeat: false, window: None });
     }
     Ok(files)
 }

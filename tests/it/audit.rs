@@ -119,7 +119,7 @@ fn an_audit_reports_each_secret_with_its_history_and_redacts_everything() {
     assert_eq!(s["rules"]["count"], builtin_rule_count());
     assert_eq!(s["rules"]["sha256"].as_str().unwrap().len(), 64);
     assert_eq!(s["min_confidence"], "medium");
-    assert_eq!(s["max_file_size"], 25 << 20);
+    assert_eq!(s["max_file_size"], 256 << 20);
     assert!(s["started_at"].as_str().unwrap().ends_with("+00:00"));
 
     // inventory: most severe first

@@ -94,21 +94,25 @@ fn a_secret_at_the_end_of_a_huge_single_line_is_found_at_its_column() {
     assert!(j["findings"][0]["snippet"].as_str().unwrap().len() < 400);
 }
 
+/// A sparse file of 10 GiB (a hole, no data) is not read to its end: its first window is all
+/// NULs, so it is counted as binary; over `--max-file-size` it is not opened at all.
 #[test]
-fn a_file_over_the_size_limit_is_never_read() {
+fn a_sparse_file_is_not_read_to_its_end() {
     let t = Tree::new();
     // sparse: 10 GiB that costs no disk and would take minutes to read
     let big = std::fs::File::create(t.path().join("huge.log")).unwrap();
     big.set_len(10 << 30).unwrap();
     t.write("small.env", format!("API_KEY={}\n", Fake::new(202).generic()));
-    let started = Instant::now();
-    let r = t.run(&["scan", ".", "--format", "json"]);
-    assert!(started.elapsed() < Duration::from_secs(10));
-    let j = r.json();
-    assert_eq!(summary(&j), vec![f("generic-api-key", "small.env", 1, 9)]);
-    assert_eq!(j["stats"]["skipped"]["too_large"]["files"], 1);
-    assert_eq!(j["stats"]["skipped"]["too_large"]["bytes"], 10u64 << 30);
-    assert!(r.stderr.contains("1 too_large"), "{}", r.stderr);
+    for (args, reason) in [(&[][..], "binary"), (&["--max-file-size", "1G"][..], "too_large")] {
+        let started = Instant::now();
+        let r = t.run(&[&["scan", ".", "--format", "json"][..], args].concat());
+        assert!(started.elapsed() < Duration::from_secs(10));
+        let j = r.json();
+        assert_eq!(summary(&j), vec![f("generic-api-key", "small.env", 1, 9)]);
+        assert_eq!(j["stats"]["skipped"][reason]["files"], 1, "{}", j["stats"]);
+        assert_eq!(j["stats"]["skipped"][reason]["bytes"], 10u64 << 30);
+        assert!(r.stderr.contains(&format!("1 {reason}")), "{}", r.stderr);
+    }
 }
 
 #[cfg(unix)]

@@ -6,6 +6,7 @@ mod action;
 mod archives;
 mod audit;
 mod audit_history;
+mod big_files;
 mod ci;
 mod cli_polish;
 mod common;

@@ -1,0 +1,133 @@
+//! Files larger than a window: read in overlapping windows, found at their exact line and
+//! column, counted once; sparse files, UTF-16 and standard input too.
+
+use crate::common::{Fake, Tree, f, run_stdin, summary};
+
+/// Filler text: numbered log lines of one length.
+fn log_line(i: usize) -> String {
+    format!("2026-12-06T10:00:00Z INFO request {i:>9} served in 12 ms from cache node a\n")
+}
+
+fn pem(fk: &mut Fake) -> String {
+    let b64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let body: Vec<String> = (0..12).map(|_| fk.chars(64, b64)).collect();
+    format!("-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n", body.join("\n"))
+}
+
+/// A 12 MiB log scanned in 5 MiB windows: a token every 64 KiB and private keys every 7 KiB
+/// around the first two window boundaries are each found once at their line and column.
+#[test]
+fn keys_across_window_boundaries_are_found_once_at_their_place() {
+    let mut fk = Fake::new(1601);
+    let mut text = String::new();
+    let mut line = 1u64;
+    let mut want = Vec::new();
+    let mut next_token = 0usize;
+    let mut next_pem = 3_700_000usize;
+    while text.len() < 12 << 20 {
+        if text.len() >= next_token {
+            let key = fk.openai_project();
+            text.push_str(&format!("auth header token {key}\n"));
+            want.push(("openai-project-key".to_string(), "big.log".to_string(), line, 19));
+            line += 1;
+            next_token += 64 << 10;
+        }
+        let near = |n: usize| (3_700_000..4_400_000).contains(&n) || (7_600_000..8_400_000).contains(&n);
+        if text.len() >= next_pem && near(text.len()) {
+            text.push_str(&pem(&mut fk));
+            want.push(("private-key-rsa".to_string(), "big.log".to_string(), line, 1));
+            line += 14;
+            next_pem += 7 << 10;
+        } else if text.len() >= next_pem {
+            next_pem += 7 << 10;
+        }
+        text.push_str(&log_line(line as usize));
+        line += 1;
+    }
+    let t = Tree::new();
+    t.write("big.log", &text);
+    let r = t.run(&["scan", ".", "--format", "json", "--window-size", "5M"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let j = r.json();
+    let mut got = summary(&j);
+    got.sort();
+    want.sort();
+    assert_eq!(got.len(), want.len());
+    assert_eq!(got, want);
+    assert_eq!(j["stats"]["files_scanned"], 1);
+    assert_eq!(j["stats"]["bytes_scanned"], text.len() as u64);
+}
+
+/// Without `--max-file-size`, a file larger than the old 25 MiB default is scanned (default
+/// 32 MiB windows): the key near its end is found; with the option it is counted as too large.
+#[test]
+fn a_big_file_is_scanned_by_default_and_capped_only_on_request() {
+    let mut fk = Fake::new(1602);
+    let t = Tree::new();
+    let mut text = String::with_capacity(41 << 20);
+    let mut i = 0;
+    while text.len() < 40 << 20 {
+        text.push_str(&log_line(i));
+        i += 1;
+    }
+    let key = fk.openai_project();
+    text.push_str(&format!("token: {key}\n"));
+    t.write("app.log", &text);
+    let (code, got, j) = crate::common::found(&t, &["scan", ".", "--format", "json"]);
+    assert_eq!(code, 1);
+    assert_eq!(got, vec![f("openai-project-key", "app.log", i as u64 + 1)]);
+    assert_eq!(j["stats"]["bytes_scanned"], text.len() as u64);
+    let r = t.run(&["scan", ".", "--format", "json", "--max-file-size", "25M"]);
+    assert_eq!(r.code, 0);
+    assert_eq!(r.json()["stats"]["skipped"]["too_large"]["files"], 1);
+}
+
+/// UTF-16 text larger than a window is decoded as it is read; lines are the decoded text's.
+#[test]
+fn a_big_utf16_file_is_decoded_in_windows() {
+    let mut fk = Fake::new(1603);
+    let key = fk.openai_project();
+    let mut text = String::new();
+    let mut i = 0;
+    while text.len() < 3 << 20 {
+        text.push_str(&format!("Einträge {i} — ok\r\n"));
+        i += 1;
+    }
+    text.push_str(&format!("$token = \"{key}\"\r\n"));
+    let bytes: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    assert!(bytes.len() > 5 << 20);
+    let t = Tree::new();
+    t.write("setup.ps1", &bytes);
+    let r = t.run(&["scan", ".", "--format", "json", "--window-size", "5M"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(summary(&r.json()), vec![("openai-project-key".into(), "setup.ps1".into(), i as u64 + 1, 11)]);
+}
+
+/// Standard input larger than a window is read in windows too.
+#[test]
+fn big_standard_input_is_read_in_windows() {
+    let mut fk = Fake::new(1604);
+    let mut text = String::new();
+    let mut i = 0;
+    while text.len() < 11 << 20 {
+        text.push_str(&log_line(i));
+        i += 1;
+    }
+    let key = fk.openai_project();
+    text.push_str(&format!("x {key}\n"));
+    let r = run_stdin(&["scan", "-", "--format", "json", "--window-size", "5M"], text.as_bytes());
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let j = r.json();
+    assert_eq!(summary(&j), vec![("openai-project-key".into(), "-".into(), i as u64 + 1, 3)]);
+    assert_eq!(j["stats"]["bytes_scanned"], text.len() as u64);
+}
+
+/// A window size below the minimum is refused with the reason.
+#[test]
+fn a_too_small_window_is_refused() {
+    let t = Tree::new();
+    t.write("a.txt", "x\n");
+    let r = t.run(&["scan", ".", "--window-size", "1M"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--window-size: 1M is smaller than the minimum 5M"), "{}", r.stderr);
+}
