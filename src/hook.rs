@@ -1,5 +1,7 @@
 //! `keyhound install-hook`: puts keyhound's pre-commit hook (`hooks/pre-commit`, embedded
-//! here) into a repository's hooks directory, respecting `core.hooksPath`.
+//! here) into a repository's hooks directory, respecting `core.hooksPath`; with
+//! `--pre-receive`, the server-side hook (`hooks/pre-receive`) into a (bare) repository on a
+//! git server. Both follow the same rules; the names below are the pre-commit hook's.
 //!
 //! An existing hook that is not keyhound's is never overwritten silently: without `--force`
 //! installation stops with a message; with `--force` the old hook is kept as
@@ -14,6 +16,41 @@ use anyhow::{Context as _, Result, anyhow};
 
 /// The hook script shipped in `hooks/pre-commit`.
 pub const PRE_COMMIT: &str = include_str!("../hooks/pre-commit");
+/// The hook script shipped in `hooks/pre-receive`.
+pub const PRE_RECEIVE: &str = include_str!("../hooks/pre-receive");
+
+/// Which hook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// On a developer's machine, before each commit.
+    PreCommit,
+    /// On a git server, before a push is accepted.
+    PreReceive,
+}
+
+impl Kind {
+    /// The hook's file name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::PreCommit => "pre-commit",
+            Kind::PreReceive => "pre-receive",
+        }
+    }
+
+    fn script(self) -> &'static str {
+        match self {
+            Kind::PreCommit => PRE_COMMIT,
+            Kind::PreReceive => PRE_RECEIVE,
+        }
+    }
+
+    fn is_ours(self, text: &str) -> bool {
+        match self {
+            Kind::PreCommit => text.contains("keyhound pre-commit hook") && text.contains("scan --staged"),
+            Kind::PreReceive => text.contains("keyhound pre-receive hook") && text.contains("scan --pre-receive"),
+        }
+    }
+}
 
 /// What `install` did.
 #[derive(Debug, PartialEq, Eq)]
@@ -54,41 +91,44 @@ pub fn hooks_dir(path: &Path) -> Result<PathBuf> {
     Ok(common.join("hooks"))
 }
 
-fn is_keyhound_hook(text: &str) -> bool {
-    text.contains("keyhound pre-commit hook") && text.contains("scan --staged")
+/// Installs the pre-commit hook.
+pub fn install(repo: &Path, force: bool, chain: bool) -> Result<Installed> {
+    install_kind(Kind::PreCommit, repo, force, chain)
 }
 
-/// Installs the hook.
-pub fn install(repo: &Path, force: bool, chain: bool) -> Result<Installed> {
+/// Installs a hook.
+pub fn install_kind(kind: Kind, repo: &Path, force: bool, chain: bool) -> Result<Installed> {
     let dir = hooks_dir(repo)?;
     std::fs::create_dir_all(&dir).with_context(|| format!("{}: cannot create the hooks directory", dir.display()))?;
-    let target = dir.join("pre-commit");
+    let name = kind.name();
+    let (backup, saved) = (format!("{name}.keyhound-backup"), format!("{name}.keyhound-saved"));
+    let target = dir.join(name);
     let mut result = Installed::New(target.clone());
     if let Ok(existing) = std::fs::read(&target) {
         let text = String::from_utf8_lossy(&existing);
-        if is_keyhound_hook(&text) {
+        if kind.is_ours(&text) {
             result = Installed::AlreadyThere(target.clone());
             // `--force` switches a kept hook between run (chained) and not run
             let (from, to) =
-                if chain { (dir.join(SAVED), dir.join(BACKUP)) } else { (dir.join(BACKUP), dir.join(SAVED)) };
+                if chain { (dir.join(&saved), dir.join(&backup)) } else { (dir.join(&backup), dir.join(&saved)) };
             if force && from.is_file() && !to.exists() {
                 std::fs::rename(&from, &to).with_context(|| format!("{}: cannot rename it", from.display()))?;
                 result = Installed::Rechained(target.clone(), from, to);
             }
         } else if !force {
             return Err(anyhow!(
-                "{}: a different pre-commit hook is already installed; rerun with --force to keep it as \
-                 pre-commit.keyhound-backup and run it before keyhound (add --no-chain to not run it)",
+                "{}: a different {name} hook is already installed; rerun with --force to keep it as \
+                 {backup} and run it before keyhound (add --no-chain to not run it)",
                 target.display()
             ));
         } else {
-            let backup = dir.join(if chain { BACKUP } else { SAVED });
+            let backup = dir.join(if chain { &backup } else { &saved });
             std::fs::rename(&target, &backup)
                 .with_context(|| format!("{}: cannot move the old hook aside", target.display()))?;
             result = Installed::Replaced(target.clone(), backup);
         }
     }
-    std::fs::write(&target, PRE_COMMIT).with_context(|| format!("{}: cannot write the hook", target.display()))?;
+    std::fs::write(&target, kind.script()).with_context(|| format!("{}: cannot write the hook", target.display()))?;
     make_executable(&target)?;
     Ok(result)
 }

@@ -11,7 +11,8 @@
 //! - [`report`]: text, JSON, JSONL and SARIF writers.
 //!
 //! [`rules`] holds the rule data and its loader, [`scan`] drives the flow on all cores,
-//! [`audit`] runs the history and working-tree scans of `keyhound audit`, [`stats`] counts
+//! [`audit`] runs the history and working-tree scans of `keyhound audit`, [`pre_receive`]
+//! judges a push on a git server, [`stats`] counts
 //! everything, and [`cli`] only parses arguments and wires these together.
 
 #![forbid(unsafe_code)]
@@ -27,6 +28,7 @@ pub mod finding;
 pub mod hook;
 pub mod matcher;
 pub mod policy;
+pub mod pre_receive;
 pub mod progress;
 pub mod report;
 pub mod rules;

@@ -18,7 +18,7 @@ use crate::policy::{Policy, Suppression, Verdict};
 use crate::progress::Progress;
 use crate::source::fs::{self, WalkOptions};
 use crate::source::git_history::{self, GitError, HistoryOptions};
-use crate::source::{Blob, BlobSink, Origin, SkipReason, staged, stdin, window};
+use crate::source::{Blob, BlobSink, Origin, SkipReason, pushed, staged, stdin, window};
 use crate::stats::ScanStats;
 
 /// What to read.
@@ -42,6 +42,15 @@ pub enum Input {
     Staged {
         /// A path inside the repository.
         repo: PathBuf,
+    },
+    /// What a push adds, in a server's pre-receive hook.
+    PreReceive {
+        /// The receiving repository (opened from git's hook environment when set).
+        repo: PathBuf,
+        /// The hook's ref updates.
+        updates: Vec<pushed::RefUpdate>,
+        /// Time budget: scanning stops between commits when it runs out.
+        timeout: Option<std::time::Duration>,
     },
     /// The layers of a container image (`docker save` tarball, OCI layout).
     Image {
@@ -83,6 +92,8 @@ pub struct ScanOutcome {
     pub suppressed: Vec<Suppressed>,
     /// Statistics.
     pub stats: ScanStats,
+    /// For pre-receive scans: what the push held.
+    pub push: Option<pushed::Push>,
 }
 
 /// Hooks the caller gives a scan: warnings, and findings as they are found (for streaming).
@@ -362,6 +373,7 @@ pub fn scan(cfg: &ScanConfig, det: &Detector, hooks: &Hooks<'_>) -> Result<ScanO
     };
     let mut extra = ScanStats::default();
     let mut history = None;
+    let mut push = None;
     match &cfg.input {
         Input::Paths { roots, stdin: read_stdin } => {
             if *read_stdin {
@@ -395,6 +407,15 @@ pub fn scan(cfg: &ScanConfig, det: &Detector, hooks: &Hooks<'_>) -> Result<ScanO
             let mut w = new_worker();
             staged::scan(&r, cfg.walk.max_blob_size, &mut w)?;
         }
+        Input::PreReceive { repo, updates, timeout } => {
+            let r = pushed::open(repo)?;
+            let deadline = timeout.map(|t| started + t);
+            let mut w = new_worker();
+            let p = pushed::scan(&r, updates, cfg.walk.max_blob_size, deadline, &mut w)?;
+            drop(w);
+            extra.commits = p.commits;
+            push = Some(p);
+        }
         Input::Image { path } => {
             let mut w = new_worker();
             crate::source::image::scan(path, cfg.walk.max_blob_size, &mut w).map_err(|e| GitError {
@@ -404,7 +425,7 @@ pub fn scan(cfg: &ScanConfig, det: &Detector, hooks: &Hooks<'_>) -> Result<ScanO
             })?;
         }
     }
-    let mut out = ScanOutcome::default();
+    let mut out = ScanOutcome { push, ..ScanOutcome::default() };
     out.stats.merge(&extra);
     for c in sink.into_inner().unwrap_or_else(|e| e.into_inner()) {
         out.stats.merge(&c.stats);

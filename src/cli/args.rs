@@ -147,6 +147,10 @@ pub struct InstallHookArgs {
     /// pre-commit.keyhound-saved; --force without --no-chain runs it again).
     #[arg(long)]
     pub no_chain: bool,
+    /// Install the server-side pre-receive hook instead, in a (bare) repository on a git
+    /// server: it refuses pushes that add a secret.
+    #[arg(long)]
+    pub pre_receive: bool,
     /// The repository (default: the one containing the current directory).
     #[arg(value_name = "REPO", default_value = ".")]
     pub repo: PathBuf,
@@ -229,6 +233,18 @@ pub struct ScanArgs {
     /// Scan the commits a `git push` would send (reads the pre-push hook's lines on stdin).
     #[arg(long)]
     pub pre_push: bool,
+    /// Server side: scan what a push adds to the receiving repository at PATH and refuse it
+    /// when it adds a secret (reads the pre-receive hook's `<old> <new> <ref>` lines on stdin;
+    /// see `keyhound install-hook --pre-receive`).
+    #[arg(long, conflicts_with_all = ["git", "staged", "pre_push", "image"])]
+    pub pre_receive: bool,
+    /// With --pre-receive: time budget in seconds [default: `[pre-receive] timeout`, else none]
+    #[arg(long, value_name = "SECS", requires = "pre_receive")]
+    pub timeout: Option<u64>,
+    /// With --pre-receive: the verdict on a push whose scan ran out of time [default:
+    /// `[pre-receive] on-timeout`, else reject]
+    #[arg(long, value_enum, value_name = "VERDICT", requires = "pre_receive")]
+    pub on_timeout: Option<crate::config::OnTimeout>,
     /// Output format [default: the configuration's `default-format`, else text]
     #[arg(short, long, value_enum)]
     pub format: Option<Format>,

@@ -69,19 +69,21 @@ pub fn run() -> Result<Status> {
         Command::Audit(a) => cmd_audit(&a),
         Command::Config(ConfigCommand::Check { path, rule_args }) => cmd_config_check(&path, &rule_args),
         Command::InstallHook(a) => {
-            match crate::hook::install(&a.repo, a.force, !a.no_chain)? {
-                crate::hook::Installed::New(p) => println!("installed keyhound's pre-commit hook: {}", p.display()),
+            let kind = if a.pre_receive { crate::hook::Kind::PreReceive } else { crate::hook::Kind::PreCommit };
+            let name = kind.name();
+            match crate::hook::install_kind(kind, &a.repo, a.force, !a.no_chain)? {
+                crate::hook::Installed::New(p) => println!("installed keyhound's {name} hook: {}", p.display()),
                 crate::hook::Installed::AlreadyThere(p) => {
-                    println!("keyhound's pre-commit hook is installed: {}", p.display())
+                    println!("keyhound's {name} hook is installed: {}", p.display())
                 }
                 crate::hook::Installed::Replaced(p, old) => println!(
-                    "installed keyhound's pre-commit hook: {} (the previous hook is now {}{})",
+                    "installed keyhound's {name} hook: {} (the previous hook is now {}{})",
                     p.display(),
                     old.display(),
                     if a.no_chain { ", not run" } else { " and runs first" }
                 ),
                 crate::hook::Installed::Rechained(p, from, to) => println!(
-                    "keyhound's pre-commit hook is installed: {} (the previous hook {} is now {}{})",
+                    "keyhound's {name} hook is installed: {} (the previous hook {} is now {}{})",
                     p.display(),
                     from.display(),
                     to.display(),
@@ -225,8 +227,40 @@ fn next_steps(findings: &[crate::finding::Finding], history: bool) -> String {
     s
 }
 
+/// The admin-controlled bypass of the server hook: `Some(0)` when the push asked for it and
+/// the server allows it (logged), None to scan.
+fn pre_receive_bypass(s: &settings::ScanSettings) -> Result<Option<Status>> {
+    use crate::pre_receive::{SKIP_OPTION, bypass_line, log_bypass, push_options, pusher};
+    let scan::Input::PreReceive { repo, updates, .. } = &s.scan.input else {
+        return Ok(None);
+    };
+    if !push_options().iter().any(|o| o == SKIP_OPTION) {
+        return Ok(None);
+    }
+    if !s.pre_receive.allow_skip {
+        eprintln!(
+            "keyhound: push option {SKIP_OPTION} is not enabled on this server ([pre-receive] allow-skip); scanning the push"
+        );
+        return Ok(None);
+    }
+    let refs: Vec<String> = updates.iter().map(|u| u.name.clone()).collect();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let line = bypass_line(&refs, &pusher(), now);
+    let git_dir = crate::source::pushed::open(repo)?.path().to_path_buf();
+    let logged = log_bypass(&git_dir, &line)
+        .with_context(|| format!("{}: cannot log the bypass, so it is refused", git_dir.display()))?;
+    eprintln!(
+        "keyhound: push option {SKIP_OPTION}: scan skipped, as this server allows; logged to {}: {line}",
+        logged.display()
+    );
+    Ok(Some(0))
+}
+
 fn cmd_scan(a: &ScanArgs) -> Result<Status> {
     let s = settings::scan_settings(a)?;
+    if let Some(code) = pre_receive_bypass(&s)? {
+        return Ok(code);
+    }
     let to_file = a.output.is_some();
     let color = match a.color {
         ColorChoice::Always => true,
@@ -237,7 +271,7 @@ fn cmd_scan(a: &ScanArgs) -> Result<Status> {
     };
     let automation_id = format!(
         "keyhound/{}/",
-        if a.git || a.pre_push {
+        if a.git || a.pre_push || a.pre_receive {
             "git"
         } else if a.staged {
             "staged"
@@ -272,8 +306,26 @@ fn cmd_scan(a: &ScanArgs) -> Result<Status> {
         let result = scan::scan(&s.scan, &s.detector, &hooks);
         progress.finish();
         outcome = result?;
-        report::write(&mut out, format, &outcome, &ctx)?;
+        match &outcome.push {
+            Some(push) if format == Format::Text => {
+                let m = crate::pre_receive::message(push, &outcome.findings, &s.pre_receive, a.show_secrets);
+                out.write_all(m.as_bytes()).map_err(|e| anyhow!("standard output: {e}"))?;
+            }
+            _ => report::write(&mut out, format, &outcome, &ctx)?,
+        }
         out.flush()?;
+    }
+    if let Some(push) = &outcome.push {
+        use crate::pre_receive::{Verdict, verdict};
+        let v = verdict(push, outcome.stats.findings, &s.pre_receive);
+        if format != Format::Text && v != Verdict::Accept {
+            eprint!("{}", crate::pre_receive::message(push, &outcome.findings, &s.pre_receive, false));
+        }
+        return Ok(match v {
+            Verdict::Accept | Verdict::AcceptUnfinished => 0,
+            Verdict::Reject if outcome.stats.findings > 0 => a.exit_code,
+            Verdict::Reject => 1,
+        });
     }
     if (format != Format::Text || to_file) && !a.quiet {
         eprintln!("keyhound: {}", report::text::summary(&outcome.findings, &outcome.stats));

@@ -134,6 +134,8 @@ pub struct ScanSettings {
     pub detector: Detector,
     /// The report format: `--format`, else the config's `default-format`, else text.
     pub format: Format,
+    /// The server hook's settings, resolved (`on_timeout` always set).
+    pub pre_receive: config::PreReceive,
 }
 
 /// Builds scan settings from `keyhound scan` arguments.
@@ -147,6 +149,12 @@ pub fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
     let (input, config_root) = if let Some(img) = &args.image {
         std::fs::metadata(img).with_context(|| format!("{}: cannot scan", img.display()))?;
         (Input::Image { path: img.clone() }, PathBuf::from("."))
+    } else if args.pre_receive {
+        if roots.len() > 1 || stdin {
+            return Err(anyhow!("--pre-receive takes one repository path"));
+        }
+        let updates = pre_receive_updates()?;
+        (Input::PreReceive { repo: first.clone(), updates, timeout: None }, first)
     } else if args.git || args.pre_push {
         if roots.len() > 1 || stdin {
             return Err(anyhow!("--git and --pre-push take one repository path"));
@@ -168,6 +176,15 @@ pub fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
         (Input::Paths { roots: roots.clone(), stdin }, first)
     };
     let cfg = find_config(args.rule_args.config.as_deref(), Some(&config_root))?;
+    let mut input = input;
+    if let Input::PreReceive { timeout, .. } = &mut input {
+        *timeout = args.timeout.or(cfg.pre_receive.timeout).map(std::time::Duration::from_secs);
+    }
+    let pre_receive = config::PreReceive {
+        allow_skip: cfg.pre_receive.allow_skip,
+        timeout: args.timeout.or(cfg.pre_receive.timeout),
+        on_timeout: Some(args.on_timeout.or(cfg.pre_receive.on_timeout).unwrap_or(config::OnTimeout::Reject)),
+    };
     let max_file_size = match &args.max_file_size {
         Some(s) => Some(config::parse_size(s).map_err(|e| anyhow!("--max-file-size: {e}"))?),
         None => cfg.max_file_size,
@@ -229,6 +246,7 @@ pub fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
         },
         detector,
         format: args.format.or(cfg.default_format).unwrap_or(Format::Text),
+        pre_receive,
     })
 }
 
@@ -254,6 +272,9 @@ pub fn audit_settings(a: &AuditArgs) -> Result<AuditSettings> {
         staged: false,
         image: None,
         pre_push: false,
+        pre_receive: false,
+        timeout: None,
+        on_timeout: None,
         format: Some(Format::Json),
         output: None,
         rule_args: a.rule_args.clone(),
@@ -277,6 +298,17 @@ pub fn audit_settings(a: &AuditArgs) -> Result<AuditSettings> {
     let max_file_size = s.scan.walk.max_blob_size;
     let audit = AuditConfig::new(&a.repo, s.scan.walk, s.scan.policy, s.scan.decode, s.scan.archives)?;
     Ok(AuditSettings { audit, detector: s.detector, max_file_size })
+}
+
+/// Reads the pre-receive hook's lines from stdin (a terminal is refused: there is no push).
+fn pre_receive_updates() -> Result<Vec<crate::source::pushed::RefUpdate>> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        return Err(anyhow!("--pre-receive: no ref updates on stdin (run it from a pre-receive hook)"));
+    }
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).context("--pre-receive: cannot read stdin")?;
+    crate::source::pushed::parse_updates(&text).map_err(|e| anyhow!("--pre-receive: stdin {e}"))
 }
 
 /// Reads git's pre-push lines (`<local ref> <local sha> <remote ref> <remote sha>`) from

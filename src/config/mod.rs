@@ -115,6 +115,32 @@ struct ConfigFile {
     rule: BTreeMap<String, RuleTable>,
     #[serde(default)]
     rules: Vec<RuleSyntax>,
+    #[serde(default)]
+    pre_receive: PreReceive,
+}
+
+/// `[pre-receive]`: the server hook's settings, which only the server's admin controls (the
+/// file lives in the receiving repository, not in what is pushed).
+#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PreReceive {
+    /// Honour `git push -o keyhound.skip` (logged) instead of ignoring it.
+    #[serde(default)]
+    pub allow_skip: bool,
+    /// Time budget in seconds.
+    pub timeout: Option<u64>,
+    /// What a push whose scan ran out of time gets: `reject` (default) or `accept`.
+    pub on_timeout: Option<OnTimeout>,
+}
+
+/// The verdict on a push whose scan ran past its time budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum OnTimeout {
+    /// Fail closed: refuse the push.
+    Reject,
+    /// Fail open: accept it, with a warning.
+    Accept,
 }
 
 /// `[entropy]`.
@@ -171,6 +197,8 @@ pub struct Config {
     pub use_builtin: bool,
     /// What could not be translated (gitleaks), for stderr.
     pub warnings: Vec<String>,
+    /// `[pre-receive]`.
+    pub pre_receive: PreReceive,
 }
 
 impl Default for Config {
@@ -189,6 +217,7 @@ impl Default for Config {
             rules: Vec::new(),
             use_builtin: true,
             warnings: Vec::new(),
+            pre_receive: PreReceive::default(),
         }
     }
 }
@@ -272,6 +301,7 @@ impl Config {
             overrides,
             allowlists,
             rules: raw.rules,
+            pre_receive: raw.pre_receive,
             ..Config::default()
         })
     }

@@ -9,6 +9,7 @@ pub mod git_history;
 pub mod image;
 pub mod presence;
 pub mod provenance;
+pub mod pushed;
 pub mod staged;
 pub mod stdin;
 pub mod window;
@@ -38,12 +39,15 @@ pub enum Origin {
         /// Blob id (hex).
         blob: String,
     },
-    /// A file staged in the index; only findings on added lines count.
+    /// A file staged in the index, or changed by a pushed commit (`--pre-receive`); only
+    /// findings on added lines count.
     Staged {
-        /// Path in the index.
+        /// Path in the index or the commit's tree.
         path: String,
-        /// Added or changed lines of the staged file (1-based, inclusive ranges).
+        /// Added or changed lines of the file (1-based, inclusive ranges).
         added: Arc<Vec<RangeInclusive<usize>>>,
+        /// The pushed commit that changes the file (None: staged).
+        commit: Option<Arc<CommitInfo>>,
     },
     /// A file in a layer of a container image (`IMAGE!<layer digest>!<path>`).
     Image {
@@ -75,9 +79,11 @@ impl Origin {
             Origin::Git { path, commit, blob } => {
                 Origin::Git { path: format!("{path}{inner}"), commit: commit.clone(), blob: blob.clone() }
             }
-            Origin::Staged { path, .. } => {
-                Origin::Staged { path: format!("{path}{inner}"), added: Arc::new(vec![1..=usize::MAX]) }
-            }
+            Origin::Staged { path, commit, .. } => Origin::Staged {
+                path: format!("{path}{inner}"),
+                added: Arc::new(vec![1..=usize::MAX]),
+                commit: commit.clone(),
+            },
             Origin::Image { path, layer } => Origin::Image { path: format!("{path}{inner}"), layer: layer.clone() },
         }
     }
@@ -94,6 +100,7 @@ impl Origin {
     pub fn commit(&self) -> Option<&Arc<CommitInfo>> {
         match self {
             Origin::Git { commit, .. } => Some(commit),
+            Origin::Staged { commit, .. } => commit.as_ref(),
             _ => None,
         }
     }

@@ -71,7 +71,7 @@ pub fn scan(repo: &Repository, max: u64, sink: &mut impl BlobSink) -> Result<u64
             Content::Text(text) => text,
             Content::Archive(bytes) => {
                 // a staged archive is new or changed as a whole: every member counts as added
-                let origin = Origin::Staged { path, added: Arc::new(vec![1..=usize::MAX]) };
+                let origin = Origin::Staged { path, added: Arc::new(vec![1..=usize::MAX]), commit: None };
                 sink.archive(Blob { bytes, origin, also: &[], repeat: false, window: None });
                 continue;
             }
@@ -84,7 +84,7 @@ pub fn scan(repo: &Repository, max: u64, sink: &mut impl BlobSink) -> Result<u64
         if added.is_empty() {
             continue; // a pure rename or a mode change adds no line
         }
-        let origin = Origin::Staged { path, added: Arc::new(added) };
+        let origin = Origin::Staged { path, added: Arc::new(added), commit: None };
         sink.blob(Blob { bytes: &bytes, origin, also: &[], repeat: false, window: None });
     }
     Ok(files)
@@ -106,7 +106,7 @@ pub fn added_lines_between(old: &[u8], new: &[u8]) -> Vec<RangeInclusive<usize>>
 
 /// The added line ranges of a patch; without a textual patch (libgit2 judged the file
 /// binary), every line of `bytes` counts as added.
-fn ranges_of(patch: Option<&Patch<'_>>, bytes: &[u8]) -> Vec<RangeInclusive<usize>> {
+pub(crate) fn ranges_of(patch: Option<&Patch<'_>>, bytes: &[u8]) -> Vec<RangeInclusive<usize>> {
     let mut out = Vec::new();
     match patch {
         Some(patch) if !patch.delta().flags().is_binary() => {

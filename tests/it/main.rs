@@ -22,6 +22,7 @@ mod hostile;
 mod image;
 mod look_alikes;
 mod pre_commit_framework;
+mod pre_receive;
 mod reports;
 mod rules_cmd;
 mod sarif_remotes;
