@@ -188,3 +188,157 @@ pub fn archive(data: &[u8]) {
         assert!(total <= limits.max_total);
     }
 }
+
+/// Fuzz target `assign`: the assignment recogniser on arbitrary text. Every assignment's name
+/// and value lie inside the input, the name is non-empty and at most `MAX_NAME` long, names
+/// start in the scanned region, and the list is sorted without repeats.
+pub fn assign(data: &[u8]) {
+    use keyhound::assign::{Assignment, MAX_NAME, recognise};
+    let mut out: Vec<Assignment> = Vec::new();
+    recognise(data, 0..data.len(), &mut out);
+    for a in &out {
+        assert!(a.name.start < a.name.end && a.name.end <= data.len(), "{a:?}");
+        assert!(a.name.len() <= MAX_NAME, "{a:?}");
+        assert!(a.value.start <= a.value.end && a.value.end <= data.len(), "{a:?}");
+        if let Some(s) = &a.scheme {
+            assert!(s.start <= s.end && s.end <= data.len(), "{a:?}");
+        }
+    }
+    for w in out.windows(2) {
+        assert!((w[0].name.start, w[0].value.start) <= (w[1].name.start, w[1].value.start), "{w:?}");
+        assert!(!(w[0].name == w[1].name && w[0].value == w[1].value), "{w:?}");
+    }
+    let _ = keyhound::assign::pairs(&String::from_utf8_lossy(data));
+}
+
+/// Paths that name each credential-file kind.
+const CREDENTIAL_FILES: &[&str] = &[
+    ".netrc",
+    ".pgpass",
+    ".git-credentials",
+    ".htpasswd",
+    "etc/shadow",
+    ".npmrc",
+    ".yarnrc.yml",
+    ".pypirc",
+    ".dockercfg",
+    ".aws/credentials",
+    ".kube/config",
+    ".s3cfg",
+    ".boto",
+    "sitemanager.xml",
+    "winscp.ini",
+    "sftp-config.json",
+    "robo3t.json",
+    "datasources.xml",
+    ".msmtprc",
+    "settings.xml",
+    "nuget.config",
+    "gradle.properties",
+    "credentials.xml",
+    "wp-config.php",
+    "config/master.key",
+    "secrets/master.key",
+    "prod.tfstate",
+    "data-sources.json",
+    "user.nk",
+    "kubeconfig",
+];
+
+/// Fuzz target `credfile`: arbitrary bytes under every credential-file name; each parser's
+/// fields lie inside the input, in file order, with a lower-case key.
+pub fn credfile(data: &[u8]) {
+    use keyhound::credfile::{Field, fields, kind_of};
+    for path in CREDENTIAL_FILES {
+        let Some(kind) = kind_of(path, data) else { continue };
+        let mut out: Vec<Field> = Vec::new();
+        fields(kind, data, &mut out);
+        for f in &out {
+            assert!(f.value.start <= f.value.end && f.value.end <= data.len(), "{path}: {f:?}");
+            assert_eq!(f.key, f.key.to_lowercase(), "{path}: {f:?}");
+        }
+    }
+}
+
+/// Fuzz target `pre_receive`: arbitrary text as the pre-receive hook's stdin: parsed into ref
+/// updates whose names are refs, or refused with the line named.
+pub fn pre_receive(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    match keyhound::source::pushed::parse_updates(&text) {
+        Ok(updates) => {
+            assert!(!updates.is_empty());
+            for u in &updates {
+                assert!(u.name.starts_with("refs/") || u.name == "HEAD", "{u:?}");
+            }
+        }
+        Err(e) => assert!(e.starts_with("line ") || e.starts_with("no ref updates"), "{e}"),
+    }
+}
+
+/// Reads at most a few bytes at a time.
+struct Trickle<'a>(&'a [u8], usize);
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.1 = self.1 % 7 + 1;
+        let n = self.1.min(buf.len()).min(self.0.len());
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
+
+/// Fuzz target `window`: arbitrary bytes cut into tiny windows. The owned ranges partition
+/// the input; a stream is cut as the same bytes in memory; the line and column carried to each
+/// window's owned start are those of the whole input; UTF-16 decoded as a stream is the text
+/// decoded whole.
+pub fn window(data: &[u8]) {
+    use keyhound::finding::lines::LineIndex;
+    use keyhound::source::window::{Geometry, Utf16Reader, for_each_read, for_each_slice};
+    let g = Geometry { size: 64, context: 8, max_match: 16 };
+    let whole = LineIndex::new(data);
+    let mut slices = Vec::new();
+    let mut covered = 0u64;
+    for_each_slice(data, &g, |bytes, w| {
+        assert_eq!(w.offset + w.own.start as u64, covered);
+        assert!(w.own.end <= bytes.len());
+        covered += w.own.len() as u64;
+        if !w.own.is_empty() {
+            let local = LineIndex::new(bytes).locate(bytes, w.own.start);
+            let at = whole.locate(data, w.offset as usize + w.own.start);
+            let line = local.line + w.lines_before;
+            let column = if local.line == 1 { local.column + w.column_before } else { local.column };
+            assert_eq!((line, column), (at.line, at.column), "window {w:?}");
+        }
+        slices.push((bytes.to_vec(), w.clone()));
+    });
+    assert_eq!(covered, data.len() as u64);
+    let mut streamed = Vec::new();
+    let n = for_each_read(Trickle(data, 0), Vec::new(), &g, |b, w| streamed.push((b.to_vec(), w.clone()))).unwrap();
+    assert_eq!(n, data.len() as u64);
+    assert_eq!(streamed, slices);
+    for little in [true, false] {
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut Utf16Reader::new(Trickle(data, 0), little), &mut out).unwrap();
+        let mut bom = vec![if little { 0xFF } else { 0xFE }, if little { 0xFE } else { 0xFF }];
+        bom.extend_from_slice(data);
+        let mut whole = keyhound::source::decode_utf16(&bom).unwrap();
+        if data.len() % 2 == 1 {
+            whole.extend_from_slice("\u{FFFD}".as_bytes()); // the dangling byte, as the reader says
+        }
+        assert_eq!(out, whole);
+    }
+}
+
+/// Fuzz target `gitleaks_config`: arbitrary text as a gitleaks configuration (`.gitleaks.toml`),
+/// translated, then its rules built and run on the text itself.
+pub fn gitleaks_config(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    match keyhound::config::Config::parse(".gitleaks.toml", &text) {
+        Ok(cfg) => {
+            let src = RuleSource { file: ".gitleaks.toml".to_string(), builtin: false, rules: cfg.rules.clone() };
+            build_and_scan(src, &cfg.disabled_rules, data);
+        }
+        Err(e) => assert!(e.to_string().starts_with(".gitleaks.toml: "), "{e}"),
+    }
+}

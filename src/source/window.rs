@@ -175,17 +175,20 @@ pub fn for_each_read(
 ) -> Result<u64, (io::Error, u64)> {
     assert!(g.is_valid(), "window geometry {g:?}");
     let mut buf = first;
-    buf.reserve(g.size.saturating_sub(buf.len()));
+    buf.reserve((g.size + 1).saturating_sub(buf.len()));
     let mut cur = Cursor::default();
     loop {
-        let eof = fill(&mut r, &mut buf, g.size).map_err(|e| (e, cur.offset + buf.len() as u64))?;
-        if eof {
+        // one byte past the window says whether another window follows, so a stream is cut
+        // exactly as the same bytes in memory
+        fill(&mut r, &mut buf, g.size + 1).map_err(|e| (e, cur.offset + buf.len() as u64))?;
+        if buf.len() <= g.size {
             f(&buf, &cur.window(buf.len(), true));
             return Ok(cur.offset + buf.len() as u64);
         }
-        let next = next_start(&buf, g);
-        f(&buf, &cur.window(next + g.context, false));
-        cur.advance(&buf, next, g);
+        let win = &buf[..g.size];
+        let next = next_start(win, g);
+        f(win, &cur.window(next + g.context, false));
+        cur.advance(win, next, g);
         buf.drain(..next);
     }
 }

@@ -1,4 +1,5 @@
-//! The fuzz targets (`fuzz/targets.rs`) on stable: every file of `fuzz/corpus/<target>/`, then
+//! The fuzz targets (`fuzz/targets.rs`) on stable: the seeds in `fuzz/corpus/<target>/` and the
+//! minimised corpus of cargo-fuzz runs in `fixtures/fuzz/<target>/`, then
 //! deterministic pseudo-random mutations of them spliced with keywords, secret-shaped runs,
 //! line breaks, NULs and byte-order marks.
 //!
@@ -14,13 +15,18 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 type Target = fn(&[u8]);
 
-const TARGETS: [(&str, Target); 6] = [
+const TARGETS: [(&str, Target); 11] = [
     ("matcher", targets::matcher),
     ("decode", targets::decode),
     ("archive", targets::archive),
     ("rules", targets::rules),
     ("config", targets::config),
     ("staged_lines", targets::staged_lines),
+    ("assign", targets::assign),
+    ("credfile", targets::credfile),
+    ("pre_receive", targets::pre_receive),
+    ("window", targets::window),
+    ("gitleaks_config", targets::gitleaks_config),
 ];
 
 /// Fragments spliced into inputs: keywords of real rules, assignment shapes, rule and config
@@ -140,13 +146,19 @@ fn every_fuzz_target_survives_its_corpus_and_mutations() {
     let iterations = env_num("KEYHOUND_FUZZ_ITERATIONS", 300);
     let seed = env_num("KEYHOUND_FUZZ_SEED", 0x5EED);
     for (name, target) in TARGETS {
+        // the hand-written seeds, and the corpus a fuzzer run minimised (`fixtures/fuzz/`)
         let dir = crate::common::repo().join("fuzz/corpus").join(name);
         let mut seeds: Vec<Vec<u8>> = std::fs::read_dir(&dir)
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-            .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("seed-")))
+            .map(|p| std::fs::read(p).unwrap())
             .collect();
+        assert!(!seeds.is_empty(), "{} has no seed-* file", dir.display());
+        if let Ok(minimised) = std::fs::read_dir(crate::common::repo().join("fixtures/fuzz").join(name)) {
+            seeds.extend(minimised.map(|e| std::fs::read(e.unwrap().path()).unwrap()));
+        }
         seeds.sort();
-        assert!(!seeds.is_empty(), "{} is empty", dir.display());
         for (i, s) in seeds.iter().enumerate() {
             run_one(name, target, s, i as u64);
         }

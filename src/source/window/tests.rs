@@ -275,3 +275,20 @@ fn the_first_window_decides_what_a_stream_is() {
     assert_eq!(capped.skips[0].0, SkipReason::TooLarge);
     assert!(capped.windows.iter().map(|w| w.0).sum::<usize>() < 13_000);
 }
+
+/// Found by the `window` fuzz target: a stream exactly one window long was cut into a full
+/// window and an empty last one, unlike the same bytes in memory. Lengths around multiples
+/// of the window are cut alike.
+#[test]
+fn streams_of_window_multiples_are_cut_as_in_memory() {
+    for len in [G.size - 1, G.size, G.size + 1, 2 * G.size - 1, 2 * G.size, 3 * G.size + 7] {
+        let text: Vec<u8> = (0..len).map(|i| if i % 61 == 60 { b'\n' } else { b'x' }).collect();
+        let mut a = Vec::new();
+        for_each_slice(&text, &G, |b, w| a.push((b.len(), w.clone())));
+        let mut b = Vec::new();
+        for_each_read(Trickle(&text, 0), Vec::new(), &G, |x, w| b.push((x.len(), w.clone()))).unwrap();
+        assert_eq!(a, b, "length {len}");
+        assert_eq!(a.len() == 1, len <= G.size, "length {len}: one window exactly when it fits");
+        assert!(a.iter().all(|(n, w)| *n > w.own.start || w.own.is_empty() && !w.last), "length {len}: {a:?}");
+    }
+}
