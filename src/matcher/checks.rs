@@ -40,6 +40,8 @@ pub struct Named {
     pub quoted: bool,
     /// The blob is source code (see [`crate::matcher::named::is_code_path`]).
     pub code: bool,
+    /// The blob is a prose document (see [`crate::matcher::named::is_prose_path`]).
+    pub prose: bool,
     /// The value came after HTTP `Basic` (its base64 is judged as Basic credentials).
     pub basic: bool,
     /// More words follow the value on its line (see [`crate::matcher::named::followed`]).
@@ -78,11 +80,14 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>, named:
         CheckKind::PlainKey => keep_if(!super::pem::encrypted(&hay[secret])),
         CheckKind::EncryptedKey => keep_if(super::pem::encrypted(&hay[secret])),
         CheckKind::PasswordHash => keep_if(super::password_hash::is_password_hash(&hay[secret])),
+        CheckKind::Password if is_public_by_design(&hay[secret.clone()]) => Outcome::Drop,
         CheckKind::Password => match named {
             Some(n) => {
                 let ctx = password::Context { quoted: n.quoted, code: n.code, followed: n.followed };
+                // a document listing a demo's login (`- Password: \`root\``) describes it
+                let listed = n.prose && super::named::is_list_label(hay, n.name.start);
                 password::judge(&hay[n.name.clone()], &hay[secret], ctx)
-                    .map_or(Outcome::Drop, |c| Outcome::Keep(Some(c)))
+                    .map_or(Outcome::Drop, |c| Outcome::Keep(Some(if listed { Confidence::Low } else { c })))
             }
             // a rule whose format says the value is a password (`.netrc`, `.pgpass`)
             None => literal(password::judge_literal(&hay[secret])),
@@ -466,9 +471,18 @@ pub fn generic_value_ok(v: &[u8]) -> bool {
 ///   accessible in your web or mobile app's client-side code")
 /// - <https://clerk.com/docs/deployments/clerk-environment-variables>
 /// - <https://docs.mapbox.com/help/dive-deeper/access-tokens/> (public tokens start with `pk.`)
+///
+/// And the OAuth client secret of the Google Cloud SDK (`gcloud`), an installed application
+/// whose client secret Google says "is obviously not treated as a secret"
+/// (<https://developers.google.com/identity/protocols/oauth2#installed>): the SDK ships it in
+/// its source, and every `gcloud auth login` writes it to `~/.config/gcloud` (`adc.json`,
+/// `.boto`), so it is in every copied gcloud configuration.
 pub fn is_public_by_design(v: &[u8]) -> bool {
-    v.starts_with(b"pk_live_") || v.starts_with(b"pk_test_") || v.starts_with(b"pk.eyJ")
+    v.starts_with(b"pk_live_") || v.starts_with(b"pk_test_") || v.starts_with(b"pk.eyJ") || v == GCLOUD_CLIENT_SECRET
 }
+
+/// The Google Cloud SDK's published client secret (see [`is_public_by_design`]).
+const GCLOUD_CLIENT_SECRET: &[u8] = b"ZmssLNjJy2998hD4CTg2ejr2";
 
 /// `8-4-4-4-12` hexadecimal digits.
 pub fn is_uuid(v: &[u8]) -> bool {

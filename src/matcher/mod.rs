@@ -98,6 +98,7 @@ impl Detector {
             recognised: named::Recognised::default(),
             fields: Vec::new(),
             code: false,
+            prose: false,
             found: Vec::new(),
         }
     }
@@ -119,6 +120,8 @@ pub struct Matcher<'d> {
     fields: Vec<crate::credfile::Field>,
     /// The blob being scanned is source code (by its first path).
     code: bool,
+    /// The blob is a prose document (by its first path).
+    prose: bool,
     found: Vec<RawMatch>,
 }
 
@@ -158,6 +161,7 @@ impl<'d> Matcher<'d> {
         self.found.clear();
         self.recognised.clear();
         self.code = paths.first().is_some_and(|p| named::is_code_path(p));
+        self.prose = paths.first().is_some_and(|p| named::is_prose_path(p));
         let touched = std::mem::take(&mut self.touched);
         for &r in &touched {
             let mut w = std::mem::take(&mut self.windows[r as usize]);
@@ -243,6 +247,7 @@ impl<'d> Matcher<'d> {
                         name: a.name.clone(),
                         quoted: a.quoted,
                         code: self.code,
+                        prose: self.prose,
                         basic: a.scheme.as_ref().is_some_and(|s| hay[s.clone()].eq_ignore_ascii_case(b"basic")),
                         followed,
                     };

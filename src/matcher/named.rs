@@ -121,11 +121,54 @@ pub fn followed(hay: &[u8], end: usize) -> bool {
     assigns || hay[p].is_ascii_alphanumeric() || matches!(hay[p], b'$' | b'-')
 }
 
+/// Whether `path` names a prose document: Markdown, AsciiDoc, reStructuredText, plain text.
+pub fn is_prose_path(path: &str) -> bool {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    name.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty()
+            && ["md", "mdx", "markdown", "adoc", "asciidoc", "rst", "txt"].iter().any(|e| e.eq_ignore_ascii_case(ext))
+    })
+}
+
+/// Whether the name at `at` is a capitalised label opening a list item (`- Password:`,
+/// `* **Password**:`, `2. Password =`): how documents list a demo's login, not how
+/// configuration is written.
+pub fn is_list_label(hay: &[u8], at: usize) -> bool {
+    let start = crate::assign::line_start(hay, at);
+    let mut head = hay[start..at].trim_ascii();
+    if let Some(h) = head.strip_suffix(b"**").or_else(|| head.strip_suffix(b"__")) {
+        head = h.trim_ascii_end();
+    }
+    let marker = matches!(head, b"-" | b"*" | b"+")
+        || head.len() >= 2 && head.ends_with(b".") && head[..head.len() - 1].iter().all(u8::is_ascii_digit);
+    // a capitalised word (`Password`), not an environment variable (`- POSTGRES_PASSWORD=…`)
+    marker && hay.get(at).is_some_and(u8::is_ascii_uppercase) && hay.get(at + 1).is_some_and(u8::is_ascii_lowercase)
+}
+
 /// Whether `path` names a source-code file (by extension, case-insensitive).
 pub fn is_code_path(path: &str) -> bool {
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
     match name.rsplit_once('.') {
         Some((stem, ext)) if !stem.is_empty() => CODE_EXTENSIONS.iter().any(|e| e.eq_ignore_ascii_case(ext)),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod list_label_tests {
+    use super::*;
+
+    #[test]
+    fn list_labels_in_documents() {
+        let at = |t: &str, name: &str| is_list_label(t.as_bytes(), t.find(name).unwrap());
+        assert!(at("- Password: x", "Password"));
+        assert!(at("  * **Password**: hunter", "Password"));
+        assert!(at("2. Password = x", "Password"));
+        assert!(!at("- password: x", "password"), "YAML list of maps");
+        assert!(!at("Password: x", "Password"), "no list marker");
+        assert!(!at("- DB Password: x", "Password"), "more words before");
+        assert!(!at("  - POSTGRES_PASSWORD=postgres", "POSTGRES"), "an environment list in a code block");
+        assert!(is_prose_path("docs/README.md") && is_prose_path("a/NOTES.TXT") && !is_prose_path("a.yml"));
+        assert!(!is_prose_path(".md"));
     }
 }

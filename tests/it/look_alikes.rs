@@ -58,3 +58,40 @@ fn placeholders_type_annotations_and_lint_passes_are_not_passwords() {
     let (_, got, _) = found(&t, &["scan", ".", "--format", "json", "--min-confidence", "low"]);
     assert!(got.iter().all(|x| x.1 != "src/lib.rs"), "{got:?}");
 }
+
+/// The Google Cloud SDK's published OAuth client secret, as every copied gcloud
+/// configuration holds it, is not a leak; the refresh token beside it is.
+#[test]
+fn the_gcloud_sdk_client_secret_is_public_and_its_refresh_token_is_not() {
+    let mut fk = Fake::new(1801);
+    let refresh = format!("1//0{}", fk.chars(60, ALNUM));
+    let t = Tree::new();
+    t.write(
+        "gcloud/adc.json",
+        format!(
+            "{{\n  \"client_id\": \"32555940559.apps.googleusercontent.com\",\n  \"client_secret\": \"{}\",\n  \"refresh_token\": \"{refresh}\",\n  \"type\": \"authorized_user\"\n}}\n",
+            ["ZmssLNjJy2998", "hD4CTg2ejr2"].concat()
+        ),
+    );
+    let (_, got, _) = found(&t, &["scan", ".", "--format", "json"]);
+    assert_eq!(got.iter().map(|g| g.2).collect::<Vec<_>>(), vec![4], "{got:?}");
+}
+
+/// A document listing a demo's login (`- Password: …`) is reported at low confidence; the
+/// same password in a configuration snippet of the document, and SQL setting a password, at
+/// medium.
+#[test]
+fn listed_logins_in_documents_are_low_and_sql_passwords_medium() {
+    let mut fk = Fake::new(1802);
+    let (a, b, c) = (fk.chars(12, ALNUM), fk.chars(12, ALNUM), fk.chars(12, ALNUM));
+    let t = Tree::new();
+    t.write(
+        "README.md",
+        format!("Log in with\n\n- Username: `admin`\n- Password: `{a}`\n\n```yaml\n  - POSTGRES_PASSWORD={b}\n```\n"),
+    );
+    t.write("init.sql", format!("CREATE USER app WITH PASSWORD '{c}';\n"));
+    let (_, got, _) = found(&t, &["scan", ".", "--format", "json"]);
+    assert_eq!(got, vec![f("password-assignment", "README.md", 7), f("sql-password", "init.sql", 1)]);
+    let (_, low, _) = found(&t, &["scan", ".", "--format", "json", "--min-confidence", "low"]);
+    assert!(low.contains(&f("password-assignment", "README.md", 4)), "{low:?}");
+}
