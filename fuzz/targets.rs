@@ -246,7 +246,7 @@ const CREDENTIAL_FILES: &[&str] = &[
 ];
 
 /// Fuzz target `credfile`: arbitrary bytes under every credential-file name; each parser's
-/// fields lie inside the input, in file order, with a lower-case key.
+/// fields lie inside the input, in file order, with an ASCII-lower-case key.
 pub fn credfile(data: &[u8]) {
     use keyhound::credfile::{Field, fields, kind_of};
     for path in CREDENTIAL_FILES {
@@ -255,7 +255,7 @@ pub fn credfile(data: &[u8]) {
         fields(kind, data, &mut out);
         for f in &out {
             assert!(f.value.start <= f.value.end && f.value.end <= data.len(), "{path}: {f:?}");
-            assert_eq!(f.key, f.key.to_lowercase(), "{path}: {f:?}");
+            assert_eq!(f.key, f.key.to_ascii_lowercase(), "{path}: {f:?}");
         }
     }
 }

@@ -82,7 +82,11 @@ fn setters(hay: &[u8], line: usize, eol: usize, out: &mut Vec<Assignment>) {
         } else {
             continue;
         };
-        if method.len() <= prefix || !(method[prefix].is_ascii_uppercase() || method[prefix] == b'_') {
+        // (a name over MAX_NAME is not one: found by the `assign` fuzz target)
+        if method.len() <= prefix
+            || method.len() - prefix > MAX_NAME
+            || !(method[prefix].is_ascii_uppercase() || method[prefix] == b'_')
+        {
             continue;
         }
         let q = skip_blanks(hay, p, eol);

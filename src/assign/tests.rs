@@ -1,6 +1,6 @@
 //! Table-driven tests of the recogniser: each text must yield the (name, value) pair.
 
-use super::pairs;
+use super::{MAX_NAME, pairs, recognise};
 
 /// (text, name, value): the recogniser must find this pair in the text.
 const FORMS: &[(&str, &str, &str)] = &[
@@ -106,4 +106,18 @@ fn non_assignments_yield_nothing() {
         let got = pairs(text);
         assert!(!got.iter().any(|(_, v)| v == "q8Zr1LmX0vT4"), "{text:?} gave {got:?}");
     }
+}
+
+/// Found by the `assign` fuzz target: a setter whose name is longer than `MAX_NAME`
+/// (`setUUUU…(…)`) was reported; names stay within the bound in every syntax.
+#[test]
+fn setter_names_are_bounded() {
+    let long = format!("set{}(\"v4lue\")\n", "U".repeat(MAX_NAME + 1));
+    let mut out = Vec::new();
+    recognise(long.as_bytes(), 0..long.len(), &mut out);
+    assert!(out.is_empty(), "{out:?}");
+    let ok = format!("set{}(\"v4lue\")\n", "U".repeat(MAX_NAME));
+    recognise(ok.as_bytes(), 0..ok.len(), &mut out);
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].name.len(), MAX_NAME);
 }
