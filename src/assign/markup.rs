@@ -101,7 +101,12 @@ fn open_tag(hay: &[u8], lt: usize) -> Option<Tag> {
                     while p < limit && hay[p].is_ascii_whitespace() {
                         p += 1;
                     }
-                    let quote = *hay.get(p)?;
+                    // the tag may end (at `limit`) right after `=` (found by the `assign` fuzz
+                    // target: the quote was read past the limit)
+                    if p >= limit {
+                        return None;
+                    }
+                    let quote = hay[p];
                     if quote != b'"' && quote != b'\'' {
                         return None;
                     }

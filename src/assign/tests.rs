@@ -121,3 +121,16 @@ fn setter_names_are_bounded() {
     assert_eq!(out.len(), 1);
     assert_eq!(out[0].name.len(), MAX_NAME);
 }
+
+/// Found by the `assign` fuzz target: a tag cut by the recogniser's reach right after an
+/// attribute's `=` read the quote past the cut and panicked. Every cut position is safe.
+#[test]
+fn a_tag_cut_after_an_equals_sign_is_no_panic() {
+    for pad in 0..3000 {
+        let text = format!("<add {}value=\"v4lue\" key=\"password\"/>\n", " ".repeat(pad));
+        let mut out = Vec::new();
+        recognise(text.as_bytes(), 0..text.len(), &mut out);
+        let cut = format!("<add {}value=", " ".repeat(pad));
+        recognise(cut.as_bytes(), 0..cut.len(), &mut out);
+    }
+}

@@ -14,6 +14,8 @@ Examples:
   keyhound scan --git repo.git --log-opts origin/main..HEAD    a pull request's commits
   keyhound scan --staged                what `git commit` would add (the pre-commit hook)
   keyhound install-hook                 block commits that add a key
+  keyhound install-hook --pre-receive /srv/git/app.git    refuse pushes that add one (server)
+  keyhound scan huge.log --window-size 64M    any size; memory per worker bounded by the window
   keyhound scan . --format sarif -o keyhound.sarif
   keyhound scan . --format json | jq '.findings[].rule'
   cat deploy.yaml | keyhound scan -     scan standard input
