@@ -258,7 +258,12 @@ fn ctrl_c_ends_a_long_scan_promptly_without_a_complete_looking_report() {
         t.write(&format!("src/f{i}.js"), line.repeat(120_000));
     }
     let interrupt = |args: &[&str], stdin: Stdio| {
-        let mut child = Command::new(program())
+        // a job started in the background by a non-interactive shell inherits SIGINT ignored
+        // (POSIX), and the ignored disposition would survive into keyhound: `env
+        // --default-signal=INT` restores the default action Ctrl-C has in a terminal
+        let mut child = Command::new("env")
+            .arg("--default-signal=INT")
+            .arg(program())
             .args(args)
             .current_dir(t.path())
             .stdin(stdin)
