@@ -308,7 +308,7 @@ fn pre_receive_updates() -> Result<Vec<crate::source::pushed::RefUpdate>> {
     }
     let mut text = String::new();
     std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).context("--pre-receive: cannot read stdin")?;
-    crate::source::pushed::parse_updates(&text).map_err(|e| anyhow!("--pre-receive: stdin {e}"))
+    crate::source::pushed::parse_updates(&text).map_err(|e| anyhow!("--pre-receive: stdin: {e}"))
 }
 
 /// Reads git's pre-push lines (`<local ref> <local sha> <remote ref> <remote sha>`) from

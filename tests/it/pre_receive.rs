@@ -239,7 +239,7 @@ fn bad_input_refuses_the_push() {
     let head = commit_all(&t, "a");
     let zero = "0".repeat(40);
     for (input, want) in [
-        ("garbage\n".to_string(), "--pre-receive: stdin line 1: expected `<old-id> <new-id> <ref>`"),
+        ("garbage\n".to_string(), "--pre-receive: stdin: line 1: expected `<old-id> <new-id> <ref>`"),
         (format!("{zero} {head}\n"), "line 1: expected"),
         (format!("{zero} nothex refs/heads/x\n"), "not an object id"),
         (String::new(), "no ref updates on stdin"),
@@ -319,4 +319,25 @@ fn a_push_over_git_daemon_is_refused_too() {
     daemon.wait().ok();
     assert!(!ok, "{err}");
     assert!(err.contains("prod.env:1:16  openai-project-key"), "{err}");
+}
+
+/// A pre-receive hook that was there before is kept (`--force`) and runs first with the same
+/// input; keyhound still refuses a leaking push after it.
+#[test]
+fn a_previous_pre_receive_hook_runs_first() {
+    let s = Server::new();
+    let hook = s.bare().join("hooks/pre-receive");
+    std::fs::write(&hook, "#!/bin/sh\necho \"old hook saw $(cat | wc -l) update(s)\" >&2\n").unwrap();
+    let r = run_in(s.tree.path(), &["install-hook", "--pre-receive", "server.git"]);
+    assert_eq!(r.code, 2, "a different hook is not replaced without --force: {}", r.stdout);
+    let r = run_in(s.tree.path(), &["install-hook", "--pre-receive", "--force", "server.git"]);
+    assert!(r.stdout.contains("pre-receive.keyhound-backup and runs first"), "{}", r.stdout);
+    s.write("a.txt", "a\n");
+    s.commit("a");
+    let (ok, err) = s.push(&["origin", "HEAD:main"]);
+    assert!(ok && err.contains("old hook saw 1 update(s)"), "{err}");
+    s.write("k.env", &format!("OPENAI_API_KEY={}\n", key(&mut Fake::new(1707))));
+    s.commit("k");
+    let (ok, err) = s.push(&["origin", "HEAD:main"]);
+    assert!(!ok && err.contains("old hook saw 1 update(s)") && err.contains("k.env:1:16"), "{err}");
 }
