@@ -176,15 +176,15 @@ pub fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
         (Input::Paths { roots: roots.clone(), stdin }, first)
     };
     let cfg = find_config(args.rule_args.config.as_deref(), Some(&config_root))?;
-    let mut input = input;
-    if let Input::PreReceive { timeout, .. } = &mut input {
-        *timeout = args.timeout.or(cfg.pre_receive.timeout).map(std::time::Duration::from_secs);
-    }
     let pre_receive = config::PreReceive {
         allow_skip: cfg.pre_receive.allow_skip,
         timeout: args.timeout.or(cfg.pre_receive.timeout),
         on_timeout: Some(args.on_timeout.or(cfg.pre_receive.on_timeout).unwrap_or(config::OnTimeout::Reject)),
     };
+    let mut input = input;
+    if let Input::PreReceive { timeout, .. } = &mut input {
+        *timeout = pre_receive.timeout.map(std::time::Duration::from_secs);
+    }
     let max_file_size = match &args.max_file_size {
         Some(s) => Some(config::parse_size(s).map_err(|e| anyhow!("--max-file-size: {e}"))?),
         None => cfg.max_file_size,

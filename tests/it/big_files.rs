@@ -8,6 +8,17 @@ fn log_line(i: usize) -> String {
     format!("2026-12-06T10:00:00Z INFO request {i:>9} served in 12 ms from cache node a\n")
 }
 
+/// Log lines up to `bytes` long, and how many lines that is.
+fn log_of(bytes: usize) -> (String, usize) {
+    let mut text = String::with_capacity(bytes + 128);
+    let mut i = 0;
+    while text.len() < bytes {
+        text.push_str(&log_line(i));
+        i += 1;
+    }
+    (text, i)
+}
+
 fn pem(fk: &mut Fake) -> String {
     let b64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let body: Vec<String> = (0..12).map(|_| fk.chars(64, b64)).collect();
@@ -64,12 +75,7 @@ fn keys_across_window_boundaries_are_found_once_at_their_place() {
 fn a_big_file_is_scanned_by_default_and_capped_only_on_request() {
     let mut fk = Fake::new(1602);
     let t = Tree::new();
-    let mut text = String::with_capacity(41 << 20);
-    let mut i = 0;
-    while text.len() < 40 << 20 {
-        text.push_str(&log_line(i));
-        i += 1;
-    }
+    let (mut text, i) = log_of(40 << 20);
     let key = fk.openai_project();
     text.push_str(&format!("token: {key}\n"));
     t.write("app.log", &text);
@@ -107,12 +113,7 @@ fn a_big_utf16_file_is_decoded_in_windows() {
 #[test]
 fn big_standard_input_is_read_in_windows() {
     let mut fk = Fake::new(1604);
-    let mut text = String::new();
-    let mut i = 0;
-    while text.len() < 11 << 20 {
-        text.push_str(&log_line(i));
-        i += 1;
-    }
+    let (mut text, i) = log_of(11 << 20);
     let key = fk.openai_project();
     text.push_str(&format!("x {key}\n"));
     let r = run_stdin(&["scan", "-", "--format", "json", "--window-size", "5M"], text.as_bytes());
