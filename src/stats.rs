@@ -48,6 +48,9 @@ pub struct ScanStats {
     pub rules: usize,
     /// Wall time of the scan in milliseconds.
     pub duration_ms: u64,
+    /// What `--verify` did, when it ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<crate::verify::Summary>,
     /// Findings that were streamed (JSONL) and therefore not kept in the outcome: counts by
     /// severity and the number of files they are in, for the summary line. Not serialized.
     #[serde(skip)]

@@ -119,6 +119,14 @@ pub struct AuditArgs {
     /// Exit code when the audit fails (unsuppressed secrets found).
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub exit_code: u8,
+    /// Verification (opt-in: it sends found secrets to their providers); the report gets a
+    /// live/dead column and says how many leaked secrets still work.
+    #[command(flatten)]
+    pub verify: VerifyArgs,
+    /// Revocation records to include (written by `keyhound revoke`) [default:
+    /// keyhound-revocations.jsonl in the current directory, if it exists]
+    #[arg(long, value_name = "FILE")]
+    pub revocations: Option<PathBuf>,
     /// No progress, no summary on stderr, no warnings.
     #[arg(short, long)]
     pub quiet: bool,
@@ -300,6 +308,9 @@ pub struct ScanArgs {
     /// Exit code when leaks are found.
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub exit_code: u8,
+    /// Verification (opt-in: it sends found secrets to their providers).
+    #[command(flatten)]
+    pub verify: VerifyArgs,
     /// Colour the text report.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -309,6 +320,29 @@ pub struct ScanArgs {
     /// Worker threads [default: all cores].
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
+}
+
+/// `--verify` and its settings.
+#[derive(Debug, Args, Clone, Default)]
+pub struct VerifyArgs {
+    /// Ask each found secret's provider whether it still works: one request without side
+    /// effects per distinct secret, to the host fixed in its rule, over HTTPS (see README,
+    /// "Verification"). Off by default.
+    #[arg(long)]
+    pub verify: bool,
+    /// With --verify: report only findings with these results (active, inactive, unknown,
+    /// error, unverified: the rule has no verifier); the others are counted as suppressed.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST", requires = "verify")]
+    pub results: Vec<crate::verify::ResultFilter>,
+    /// With --verify: report only secrets the provider says still work (--results active).
+    #[arg(long, requires = "verify", conflicts_with = "results")]
+    pub only_verified: bool,
+    /// With --verify: seconds one verification request may take.
+    #[arg(long, value_name = "SECS", default_value_t = 15, requires = "verify")]
+    pub verify_timeout: u64,
+    /// With --verify: requests in flight to one provider host.
+    #[arg(long, value_name = "N", default_value_t = 4, requires = "verify")]
+    pub verify_per_host: usize,
 }
 
 /// `keyhound rules …`.

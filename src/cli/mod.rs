@@ -256,6 +256,32 @@ fn pre_receive_bypass(s: &settings::ScanSettings) -> Result<Option<Status>> {
     Ok(Some(0))
 }
 
+/// `--verify`: checks the outcome's secrets with their providers and filters by `--results`.
+fn verify_step(
+    outcome: &mut scan::ScanOutcome,
+    s: &settings::ScanSettings,
+    v: &args::VerifyArgs,
+    quiet: bool,
+) -> Result<()> {
+    if !v.verify {
+        return Ok(());
+    }
+    let opts = crate::verify::Options {
+        net: crate::verify::net::Options {
+            timeout: std::time::Duration::from_secs(v.verify_timeout.max(1)),
+            per_host: v.verify_per_host.max(1),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let filters = if v.only_verified { vec![crate::verify::ResultFilter::Active] } else { v.results.clone() };
+    let summary = crate::verify::apply(outcome, s.detector.rules().rules(), &opts, &filters).map_err(|e| anyhow!(e))?;
+    if !quiet {
+        eprintln!("keyhound: {}", summary.line());
+    }
+    Ok(())
+}
+
 fn cmd_scan(a: &ScanArgs) -> Result<Status> {
     let s = settings::scan_settings(a)?;
     if let Some(code) = pre_receive_bypass(&s)? {
@@ -291,9 +317,10 @@ fn cmd_scan(a: &ScanArgs) -> Result<Status> {
     };
     let progress = Progress::start(a.quiet);
     let warn = |msg: &str| progress.warn(msg);
-    let outcome;
+    let mut outcome;
     let format = s.format;
-    if format == Format::Jsonl {
+    // verification needs every finding before any is written: no streaming then
+    if format == Format::Jsonl && !a.verify.verify {
         let stream = jsonl::Stream::new(out, &ctx);
         let emit = |f: &crate::finding::Finding| stream.emit(f);
         let hooks = Hooks { warn: &warn, stream: Some(&emit), progress: &progress };
@@ -306,7 +333,16 @@ fn cmd_scan(a: &ScanArgs) -> Result<Status> {
         let result = scan::scan(&s.scan, &s.detector, &hooks);
         progress.finish();
         outcome = result?;
+        verify_step(&mut outcome, &s, &a.verify, a.quiet)?;
         match &outcome.push {
+            _ if format == Format::Jsonl => {
+                let stream = jsonl::Stream::new(out, &ctx);
+                for f in &outcome.findings {
+                    stream.emit(f);
+                }
+                stream.finish()?;
+                out = Box::new(io::sink());
+            }
             Some(push) if format == Format::Text => {
                 let m = crate::pre_receive::message(push, &outcome.findings, &s.pre_receive, a.show_secrets);
                 out.write_all(m.as_bytes()).map_err(|e| anyhow!("standard output: {e}"))?;

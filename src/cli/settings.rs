@@ -290,6 +290,7 @@ pub fn audit_settings(a: &AuditArgs) -> Result<AuditSettings> {
         baseline: None,
         show_secrets: a.show_secrets,
         exit_code: a.exit_code,
+        verify: a.verify.clone(),
         color: ColorChoice::Never,
         quiet: a.quiet,
         threads: a.threads,

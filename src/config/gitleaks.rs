@@ -272,6 +272,8 @@ fn translate_rule(
         negative_examples: Vec::new(),
         pair: None,
         path: r.string(t, &at, "path")?,
+        verify: None,
+        revocation: None,
     };
     if let Err(e) = compile_rule(syn.clone(), r.file, false) {
         r.warn(&at, format!("rule skipped: {}", e.reason));

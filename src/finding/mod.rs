@@ -92,6 +92,8 @@ pub struct Finding {
     /// The decoders that led to the secret, outermost first (empty: it is in the text as
     /// written). The location is then that of the encoded span.
     pub decoded: Vec<&'static str>,
+    /// What the provider said about the secret (`--verify`), if it was checked.
+    pub verification: Option<Arc<crate::verify::Verification>>,
 }
 
 impl Finding {
@@ -192,6 +194,7 @@ pub fn build(hay: &[u8], origin: &Origin, matches: &[RawMatch], rules: &[Rule]) 
                 layer: origin.layer().cloned(),
                 cell: notebook_cell(origin.path(), hay, m.secret.start),
                 decoded: Vec::new(),
+                verification: None,
             }
         })
         .collect()

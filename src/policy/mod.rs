@@ -48,6 +48,8 @@ pub enum Suppression {
     RuleAllowlist(String),
     /// It is in the baseline given with `--baseline`.
     Baseline,
+    /// Its verification result is not one `--results` / `--only-verified` asked for.
+    VerificationResult(String),
 }
 
 impl Suppression {
@@ -62,6 +64,7 @@ impl Suppression {
             Suppression::PathAllowlist(_) => "path_allowlist",
             Suppression::RuleAllowlist(_) => "rule_allowlist",
             Suppression::Baseline => "baseline",
+            Suppression::VerificationResult(_) => "verification_result",
         }
     }
 }

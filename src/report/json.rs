@@ -20,7 +20,10 @@
 //! `blob` (its id) and `present_at_head` (the same secret is still in HEAD's tree). A secret
 //! found in decoded text adds `decoded` (the decoders applied, outermost first, e.g.
 //! `["base64"]`); its location is the encoded span's. Image scans add `layer` (`index`,
-//! `digest`, `created_by`); findings in Jupyter notebooks add `notebook_cell` (1-based). JSONL lines are the same objects.
+//! `digest`, `created_by`); findings in Jupyter notebooks add `notebook_cell` (1-based). With
+//! `--verify`, a finding whose rule has a verifier adds `verification` (`status`: active,
+//! inactive, unknown or error; `reason`; `details`; `host`) and `stats.verification` sums them.
+//! JSONL lines are the same objects.
 
 use std::io::{self, Write};
 
@@ -73,6 +76,9 @@ pub fn finding_value(f: &Finding, ctx: &Context<'_>) -> Value {
     }
     if let Some(c) = f.cell {
         m.insert("notebook_cell".into(), json!(c));
+    }
+    if let Some(v) = &f.verification {
+        m.insert("verification".into(), json!(v.as_ref()));
     }
     if !f.parts.is_empty() {
         let parts: Vec<Value> = f

@@ -86,6 +86,21 @@ fn write_finding(out: &mut dyn Write, f: &Finding, ctx: &Context<'_>, p: &Paint)
     if let Some(l) = &f.layer {
         writeln!(out, "            layer {} {}  created by {}", l.index, l.digest, l.created_by)?;
     }
+    if let Some(v) = &f.verification {
+        let what = match v.status {
+            crate::verify::Status::Active => p.wrap("1;41;97", " ACTIVE "),
+            s => s.as_str().to_string(),
+        };
+        let mut line = format!("            verified {what} at {}", v.host);
+        if !v.details.is_empty() {
+            let d: Vec<String> = v.details.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            line.push_str(&format!("  ({})", d.join(", ")));
+        }
+        if let Some(r) = &v.reason {
+            line.push_str(&format!(": {r}"));
+        }
+        writeln!(out, "{line}")?;
+    }
     for part in &f.parts {
         writeln!(
             out,

@@ -90,6 +90,14 @@ pub struct RuleSyntax {
     /// whose path it matches (gitleaks' rule `path`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// How `--verify` checks a found credential with its provider (see
+    /// [`crate::verify::spec`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify: Option<crate::verify::spec::RequestSyntax>,
+    /// How `keyhound revoke` revokes a found credential at its provider (see
+    /// [`crate::revoke`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revocation: Option<crate::verify::spec::RequestSyntax>,
 }
 
 fn default_true() -> bool {

@@ -189,6 +189,11 @@ pub fn compile_rule(syn: RuleSyntax, file: &str, builtin: bool) -> Result<Rule, 
     if syn.regex.is_empty() && syn.assign.is_none() && syn.file.is_none() {
         return Err(fail("needs a `regex`, an `assign` table or a `file` table".to_string()));
     }
+    for (table, spec, revocation) in [("verify", &syn.verify, false), ("revocation", &syn.revocation, true)] {
+        if let Some(p) = spec.as_ref().and_then(|s| s.problems(revocation).into_iter().next()) {
+            return Err(fail(format!("[rules.{table}]: {p}")));
+        }
+    }
     let file_match = syn.file.as_ref().map(|f| FileMatch {
         kind: f.kind,
         field: LazyRegex::plain(f.field.clone()),

@@ -33,6 +33,7 @@ pub fn describe_suppression(s: &Suppression) -> String {
         Suppression::PathAllowlist(g) => format!("path allowlist `{g}`"),
         Suppression::RuleAllowlist(w) => format!("configured allowlist ({w})"),
         Suppression::Baseline => "recorded in the baseline (--baseline)".to_string(),
+        Suppression::VerificationResult(r) => format!("verification result {r} not asked for (--results)"),
     }
 }
 
