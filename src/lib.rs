@@ -31,6 +31,7 @@ pub mod policy;
 pub mod pre_receive;
 pub mod progress;
 pub mod report;
+pub mod revoke;
 pub mod rules;
 pub mod scan;
 pub mod source;

@@ -57,6 +57,46 @@ pub enum Command {
     /// Check the configuration file (`.keyhound.toml` or a gitleaks configuration).
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Revoke found secrets at providers that document a way to (GitHub, GitLab, Slack, …):
+    /// scans like `scan`, asks before each secret unless --yes, and records what happened
+    /// (never the secret) for `keyhound audit`.
+    #[command(after_help = REVOKE_EXAMPLES)]
+    Revoke(RevokeArgs),
+}
+
+const REVOKE_EXAMPLES: &str = "\
+Examples:
+  keyhound revoke .                              every revocable secret found here, one question each
+  keyhound revoke --git . --report leaks.json    the secrets of a report (by fingerprint), in all history
+  keyhound revoke . --fingerprint 3f2a… --yes    one secret, without asking
+  keyhound revoke . --dry-run                    what would be revoked, and where
+
+Each revocation is appended to keyhound-revocations.jsonl (--record): time, fingerprint, rule,
+provider, host, HTTP status and outcome (revoked, already_invalid, failed); never the secret.
+`keyhound audit` includes the record. Exit codes: 0 every chosen secret revoked (or already
+invalid), 1 some revocation failed, 2 error.";
+
+/// `keyhound revoke`.
+#[derive(Debug, Args)]
+pub struct RevokeArgs {
+    /// What to scan for the secrets (same options as `scan`).
+    #[command(flatten)]
+    pub scan: ScanArgs,
+    /// Revoke only the secret with this fingerprint (repeatable).
+    #[arg(long = "fingerprint", value_name = "FP")]
+    pub fingerprints: Vec<String>,
+    /// Revoke only the secrets of this report (JSON or JSONL from `scan`, or a baseline).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Do not ask before each secret.
+    #[arg(long)]
+    pub yes: bool,
+    /// Say what would be revoked and where, and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Where to append the revocation records.
+    #[arg(long, value_name = "FILE", default_value = "keyhound-revocations.jsonl")]
+    pub record: PathBuf,
 }
 
 /// `keyhound config …`.

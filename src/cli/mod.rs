@@ -4,6 +4,7 @@
 //! [`crate::report`] together and decides the exit code.
 
 pub mod args;
+mod revoke;
 pub mod settings;
 
 use std::fs::File;
@@ -68,6 +69,7 @@ pub fn run() -> Result<Status> {
         Command::Baseline(BaselineCommand::Create(a)) => cmd_baseline_create(&a),
         Command::Audit(a) => cmd_audit(&a),
         Command::Config(ConfigCommand::Check { path, rule_args }) => cmd_config_check(&path, &rule_args),
+        Command::Revoke(a) => revoke::cmd_revoke(&a),
         Command::InstallHook(a) => {
             let kind = if a.pre_receive { crate::hook::Kind::PreReceive } else { crate::hook::Kind::PreCommit };
             let name = kind.name();

@@ -53,8 +53,9 @@ pub fn sts_request(id: &str, secret: &str, time: SystemTime) -> Result<Request, 
         .map_err(|e| format!("cannot sign the request: {e}"))?
         .into();
     let headers = [("content-type", "application/x-www-form-urlencoded; charset=utf-8"), ("host", "sts.amazonaws.com")];
-    let signable = SignableRequest::new("POST", STS_URL, headers.iter().copied(), SignableBody::Bytes(STS_BODY.as_bytes()))
-        .map_err(|e| format!("cannot sign the request: {e}"))?;
+    let signable =
+        SignableRequest::new("POST", STS_URL, headers.iter().copied(), SignableBody::Bytes(STS_BODY.as_bytes()))
+            .map_err(|e| format!("cannot sign the request: {e}"))?;
     let (instructions, _) = sign(signable, &params).map_err(|e| format!("cannot sign the request: {e}"))?.into_parts();
     let mut out: Vec<(String, String)> = headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     for (k, v) in instructions.headers() {
@@ -74,7 +75,7 @@ pub fn sts_outcome(status: u16, body: &[u8]) -> Outcome {
                     details.insert(name.to_string(), v.to_string());
                 }
             }
-            Outcome { status: Status::Active, reason: None, details }
+            Outcome { status: Status::Active, reason: None, details, http_status: Some(200) }
         }
         400 | 403 => {
             let code = xml_field(&xml, "Code").unwrap_or("");
@@ -107,7 +108,7 @@ impl Verifier for AwsSts {
             Err(e) => return Outcome::new(Status::Error, Some(e)),
         };
         match http.send(&req) {
-            Ok(r) => sts_outcome(r.status, &r.body),
+            Ok(r) => sts_outcome(r.status, &r.body).with_status(r.status),
             Err(e) => super::net_outcome(e),
         }
     }

@@ -302,7 +302,8 @@ mod tests {
 
     #[test]
     fn scrub_removes_found_values() {
-        let v = Values { secret: "sk-abcdef", part: Some("PARTVALUE") };
+        let found = format!("sk-{}", "abcdef");
+        let v = Values { secret: &found, part: Some("PARTVALUE") };
         assert_eq!(scrub("bad key sk-abcdef for PARTVALUE", v), "bad key [REDACTED] for [REDACTED]");
     }
 

@@ -260,8 +260,10 @@ impl RequestSyntax {
         if let Some([user, pass]) = &self.basic {
             use base64::Engine as _;
             let pair = format!("{}:{}", expand(user, v, Context::Raw)?, expand(pass, v, Context::Raw)?);
-            headers
-                .push(("Authorization".into(), format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair))));
+            headers.push((
+                "Authorization".into(),
+                format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair)),
+            ));
         }
         let body = match &self.body {
             Some(b) => Some(expand(b, v, Context::Raw)?.into_bytes()),
@@ -272,6 +274,10 @@ impl RequestSyntax {
 
     /// Reads a provider's answer; `retry_after` is the answer's `Retry-After` in seconds.
     pub fn interpret(&self, status: u16, body: &[u8], retry_after: Option<u64>) -> Outcome {
+        self.read(status, body, retry_after).with_status(status)
+    }
+
+    fn read(&self, status: u16, body: &[u8], retry_after: Option<u64>) -> Outcome {
         let active: &[u16] = if self.active.is_empty() { &[200] } else { &self.active };
         let inactive: &[u16] = if self.inactive.is_empty() { &[401, 403] } else { &self.inactive };
         let json = || serde_json::from_slice::<serde_json::Value>(body).ok();
@@ -300,7 +306,7 @@ impl RequestSyntax {
                     };
                 }
             }
-            return Outcome { status: Status::Active, reason: None, details };
+            return Outcome { status: Status::Active, reason: None, details, http_status: None };
         }
         if inactive.contains(&status) {
             return Outcome::new(Status::Inactive, Some(reason_of(json().as_ref())));
@@ -327,12 +333,20 @@ pub struct Outcome {
     pub reason: Option<String>,
     /// What the provider says about a working key.
     pub details: BTreeMap<String, String>,
+    /// The HTTP status of the answer, if there was one.
+    pub http_status: Option<u16>,
 }
 
 impl Outcome {
     /// An outcome without details.
     pub fn new(status: Status, reason: Option<String>) -> Self {
-        Outcome { status, reason, details: BTreeMap::new() }
+        Outcome { status, reason, details: BTreeMap::new(), http_status: None }
+    }
+
+    /// The same, with the answer's HTTP status.
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.http_status = Some(status);
+        self
     }
 }
 
@@ -381,7 +395,10 @@ mod tests {
         assert_eq!(s.interpret(200, b"not json", None).status, Status::Inactive);
         assert_eq!(s.interpret(401, b"", None).status, Status::Inactive);
         let r = s.interpret(429, b"", Some(30));
-        assert_eq!((r.status, r.reason.unwrap()), (Status::Unknown, "rate limited (HTTP 429, retry after 30 s)".into()));
+        assert_eq!(
+            (r.status, r.reason.unwrap()),
+            (Status::Unknown, "rate limited (HTTP 429, retry after 30 s)".into())
+        );
         assert_eq!(s.interpret(503, b"", None).status, Status::Unknown);
         assert!(s.interpret(302, b"", None).reason.unwrap().contains("not followed"));
     }
@@ -391,14 +408,22 @@ mod tests {
         assert!(spec(r#"url = "http://api.example.com/""#).problems(false)[0].contains("https"));
         assert!(spec(r#"url = "https://{secret}.example.com/""#).problems(false)[0].contains("fixed"));
         assert!(spec(r#"url = "https://user@example.com/""#).problems(false)[0].contains("no host"));
-        assert!(spec(r#"url = "https://x.example.com/"
-                        method = "DELETE""#)
-        .problems(false)[0]
-            .contains("DELETE"));
-        assert!(spec(r#"url = "https://x.example.com/"
-                        method = "DELETE""#)
-        .problems(true)
-        .is_empty());
+        assert!(
+            spec(
+                r#"url = "https://x.example.com/"
+                        method = "DELETE""#
+            )
+            .problems(false)[0]
+                .contains("DELETE")
+        );
+        assert!(
+            spec(
+                r#"url = "https://x.example.com/"
+                        method = "DELETE""#
+            )
+            .problems(true)
+            .is_empty()
+        );
         let p = spec(
             r#"url = "https://x.example.com/"
                examples = [{ status = 404, result = "inactive" }]"#,

@@ -28,3 +28,4 @@ mod rules_cmd;
 mod sarif_remotes;
 mod scan_dir;
 mod syntax_matrix;
+mod verify;

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod mock;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -48,6 +50,23 @@ pub fn run_in(cwd: &Path, args: &[&str]) -> Run {
         .output()
         .expect("keyhound runs");
     finish(out)
+}
+
+/// Runs keyhound in `cwd` with extra environment variables and `input` on stdin.
+pub fn run_env_in(cwd: &Path, args: &[&str], env: &[(&str, &str)], input: &[u8]) -> Run {
+    use std::io::Write;
+    let mut child = Command::new(program())
+        .current_dir(cwd)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("keyhound starts");
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    finish(child.wait_with_output().unwrap())
 }
 
 /// Runs keyhound in the repository root.
@@ -131,6 +150,19 @@ impl Fake {
 
     pub fn generic(&mut self) -> String {
         self.chars(40, ALNUM)
+    }
+
+    /// A GitHub token (`ghp_`, `gho_`, …) with a valid checksum.
+    pub fn github(&mut self, prefix: &str) -> String {
+        const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        let random = self.chars(30, ALNUM);
+        let mut crc = crc32fast::hash(random.as_bytes());
+        let mut check = [b'0'; 6];
+        for slot in check.iter_mut().rev() {
+            *slot = BASE62[(crc % 62) as usize];
+            crc /= 62;
+        }
+        format!("{prefix}{random}{}", String::from_utf8_lossy(&check))
     }
 }
 
