@@ -160,7 +160,22 @@ fn cmd_audit(a: &AuditArgs) -> Result<Status> {
     let hooks = Hooks { warn: &warn, stream: None, progress: &progress };
     let result = crate::audit::run(&s.audit, &s.detector, &hooks);
     progress.finish();
-    let run = result?;
+    let mut run = result?;
+    {
+        let mut outcomes = vec![&mut run.history];
+        if let Some(w) = run.working_tree.as_mut() {
+            outcomes.push(w);
+        }
+        verify_step(&mut outcomes, s.detector.rules().rules(), &a.verify, a.quiet)?;
+    }
+    let record = a.revocations.clone().or_else(|| {
+        let p = std::path::PathBuf::from(crate::revoke::DEFAULT_RECORD);
+        p.is_file().then_some(p)
+    });
+    let revocations = match &record {
+        Some(p) => crate::revoke::read(p).map_err(|e| anyhow!(e))?,
+        None => Default::default(),
+    };
     let ctx = Context {
         show_secrets: a.show_secrets,
         color: false,
@@ -168,7 +183,12 @@ fn cmd_audit(a: &AuditArgs) -> Result<Status> {
         provenance: None,
         automation_id: String::new(),
     };
-    let opts = Options { min_confidence: a.min_confidence.into(), max_file_size: s.max_file_size };
+    let opts = Options {
+        min_confidence: a.min_confidence.into(),
+        max_file_size: s.max_file_size,
+        verified: a.verify.verify,
+        revocations,
+    };
     let model = audit::build(&run, &ctx, opts);
     for (path, format) in &targets {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -192,6 +212,9 @@ fn cmd_audit(a: &AuditArgs) -> Result<Status> {
             model.scope.history.scanned,
             written.join(", ")
         );
+        if let Some(l) = &r.liveness {
+            eprintln!("keyhound: {}", l.sentence(r.secrets));
+        }
     }
     Ok(if run.passed() { 0 } else { a.exit_code })
 }
@@ -260,8 +283,8 @@ fn pre_receive_bypass(s: &settings::ScanSettings) -> Result<Option<Status>> {
 
 /// `--verify`: checks the outcome's secrets with their providers and filters by `--results`.
 fn verify_step(
-    outcome: &mut scan::ScanOutcome,
-    s: &settings::ScanSettings,
+    outcomes: &mut [&mut scan::ScanOutcome],
+    rules: &[crate::rules::Rule],
     v: &args::VerifyArgs,
     quiet: bool,
 ) -> Result<()> {
@@ -277,7 +300,7 @@ fn verify_step(
         ..Default::default()
     };
     let filters = if v.only_verified { vec![crate::verify::ResultFilter::Active] } else { v.results.clone() };
-    let summary = crate::verify::apply(outcome, s.detector.rules().rules(), &opts, &filters).map_err(|e| anyhow!(e))?;
+    let summary = crate::verify::apply(outcomes, rules, &opts, &filters).map_err(|e| anyhow!(e))?;
     if !quiet {
         eprintln!("keyhound: {}", summary.line());
     }
@@ -335,7 +358,7 @@ fn cmd_scan(a: &ScanArgs) -> Result<Status> {
         let result = scan::scan(&s.scan, &s.detector, &hooks);
         progress.finish();
         outcome = result?;
-        verify_step(&mut outcome, &s, &a.verify, a.quiet)?;
+        verify_step(&mut [&mut outcome], s.detector.rules().rules(), &a.verify, a.quiet)?;
         match &outcome.push {
             _ if format == Format::Jsonl => {
                 let stream = jsonl::Stream::new(out, &ctx);

@@ -16,9 +16,12 @@ pub fn field(s: &str) -> String {
 
 /// Writes the CSV report.
 pub fn write(out: &mut dyn Write, outcome: &ScanOutcome, ctx: &Context<'_>) -> io::Result<()> {
+    // the verification columns only when --verify ran, so the layout of other runs is unchanged
+    let verified = outcome.stats.verification.is_some();
     writeln!(
         out,
-        "rule,name,provider,severity,confidence,path,line,column,end_line,end_column,commit,author,date,secret,fingerprint"
+        "rule,name,provider,severity,confidence,path,line,column,end_line,end_column,commit,author,date,secret,fingerprint{}",
+        if verified { ",verification,verification_reason" } else { "" }
     )?;
     for f in &outcome.findings {
         let c = f.commit.as_deref();
@@ -39,7 +42,12 @@ pub fn write(out: &mut dyn Write, outcome: &ScanOutcome, ctx: &Context<'_>) -> i
             ctx.secret(&f.secret),
             f.fingerprint.to_string(),
         ];
-        let cells: Vec<String> = row.iter().map(|x| field(x)).collect();
+        let mut cells: Vec<String> = row.iter().map(|x| field(x)).collect();
+        if verified {
+            let v = f.verification.as_deref();
+            cells.push(v.map_or("unverified".to_string(), |v| v.status.as_str().to_string()));
+            cells.push(field(v.and_then(|v| v.reason.as_deref()).unwrap_or("")));
+        }
         writeln!(out, "{}", cells.join(","))?;
     }
     Ok(())

@@ -53,12 +53,17 @@ pub fn write(out: &mut dyn Write, outcome: &ScanOutcome, ctx: &Context<'_>) -> i
                 "category": "secret_detection",
                 "name": f.rule_name,
                 "description": format!(
-                    "{} found: {}. {}",
+                    "{} found: {}.{} {}",
                     f.rule_name,
                     ctx.secret(&f.secret),
+                    crate::report::verification_note(f),
                     ctx.rules.get(f.rule_index).syntax.revoke
                 ),
-                "severity": severity(f.severity),
+                "severity": if f.verification.as_ref().is_some_and(|v| v.status == crate::verify::Status::Active) {
+                    "Critical"
+                } else {
+                    severity(f.severity)
+                },
                 "confidence": match f.confidence {
                     crate::rules::Confidence::High => "High",
                     crate::rules::Confidence::Medium => "Medium",

@@ -77,6 +77,24 @@ impl Context<'_> {
     }
 }
 
+/// A sentence on a finding's verification for prose reports (` It still works (verified at
+/// api.example.com): revoke it first.`), empty when it was not verified.
+pub fn verification_note(f: &Finding) -> String {
+    use crate::verify::Status;
+    match &f.verification {
+        None => String::new(),
+        Some(v) => match v.status {
+            Status::Active => format!(" It still works (verified at {}): revoke it first.", v.host),
+            Status::Inactive => format!(" {} says it no longer works.", v.host),
+            Status::Unknown | Status::Error => format!(
+                " Verification at {} was inconclusive ({}).",
+                v.host,
+                v.reason.as_deref().unwrap_or(v.status.as_str())
+            ),
+        },
+    }
+}
+
 /// Version of the JSON and JSONL report layout; bumped on incompatible changes.
 pub const JSON_FORMAT_VERSION: u32 = 1;
 

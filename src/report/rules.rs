@@ -10,6 +10,38 @@ use serde_json::json;
 use crate::rules::file::Family;
 use crate::rules::{Rule, RuleSet};
 
+/// What a verifier or revoker sends where, in one line: `GET https://api.openai.com/v1/models,
+/// the secret in the Authorization header`.
+pub fn what_is_sent(v: &crate::verify::spec::RequestSyntax) -> String {
+    match v.code.as_deref() {
+        Some("aws-sts") => {
+            "POST https://sts.amazonaws.com/ GetCallerIdentity, signed with the key pair (SigV4: the secret key itself is not sent)".to_string()
+        }
+        Some("github-revoke") => {
+            "POST https://api.github.com/credentials/revoke, the token in the JSON body (unauthenticated, batched)".to_string()
+        }
+        Some(c) => format!("code `{c}`"),
+        None => {
+            let mut places = Vec::new();
+            if v.url.contains("{secret") || v.url.contains("{part") {
+                places.push("the URL".to_string());
+            }
+            for (k, t) in &v.headers {
+                if t.contains("{secret") || t.contains("{part") {
+                    places.push(format!("the {k} header"));
+                }
+            }
+            if v.basic.is_some() {
+                places.push("HTTP Basic auth".to_string());
+            }
+            if v.body.as_deref().is_some_and(|b| b.contains("{secret") || b.contains("{part")) {
+                places.push("the body".to_string());
+            }
+            format!("{} {}, the secret in {}", v.method.as_str(), v.url.split('?').next().unwrap_or(""), places.join(" and "))
+        }
+    }
+}
+
 /// Writes one rule: identity, what it matches, revoke guidance, references.
 pub fn write_show(out: &mut dyn Write, r: &Rule, as_json: bool) -> io::Result<()> {
     if as_json {
@@ -18,6 +50,8 @@ pub fn write_show(out: &mut dyn Write, r: &Rule, as_json: bool) -> io::Result<()
             "confidence": r.confidence, "keywords": r.keywords, "regex": r.regex.as_ref().map(|x| x.pattern()),
             "check": r.check.map(|c| format!("{c:?}")), "entropy": r.min_entropy, "generic": r.generic,
             "references": r.syntax.references, "revoke": r.syntax.revoke, "source": r.source,
+            "verify": r.syntax.verify.as_ref().map(what_is_sent),
+            "revocation": r.syntax.revocation.as_ref().map(what_is_sent),
         });
         serde_json::to_writer_pretty(&mut *out, &v)?;
         return out.write_all(b"\n");
@@ -37,6 +71,12 @@ pub fn write_show(out: &mut dyn Write, r: &Rule, as_json: bool) -> io::Result<()
         writeln!(out, "  keywords   {}", r.keywords.join(", "))?;
     }
     writeln!(out, "  defined in {}", r.source)?;
+    if let Some(v) = &r.syntax.verify {
+        writeln!(out, "  --verify   {}", what_is_sent(v))?;
+    }
+    if let Some(v) = &r.syntax.revocation {
+        writeln!(out, "  revoke     {} (keyhound revoke)", what_is_sent(v))?;
+    }
     writeln!(out, "\nRevoke and rotate:\n  {}", r.syntax.revoke.trim())?;
     writeln!(
         out,

@@ -154,16 +154,21 @@ fn result(f: &Finding, rule_index: usize, suppression: Option<Suppression>, ctx:
     if let Some(c) = f.cell {
         props.insert("notebookCell".to_string(), json!(c));
     }
+    if let Some(v) = &f.verification {
+        props.insert("verification".to_string(), json!(v.as_ref()));
+    }
+    let active = f.verification.as_ref().is_some_and(|v| v.status == crate::verify::Status::Active);
     let msg = format!(
-        "{} found: {} (fingerprint {}). Revoke and rotate it, then remove it from the code.",
+        "{} found: {} (fingerprint {}).{} Revoke and rotate it, then remove it from the code.",
         f.rule_name,
         f.secret.redacted(),
-        f.fingerprint
+        f.fingerprint,
+        crate::report::verification_note(f)
     );
     let b = SarifResult::builder()
         .rule_id(f.rule_id.clone())
         .rule_index(rule_index as i64)
-        .level(level(f.severity))
+        .level(if active { ResultLevel::Error } else { level(f.severity) })
         .message(Message::builder().text(msg).build())
         .locations(vec![Location::builder().physical_location(physical).build()])
         .partial_fingerprints(fp)

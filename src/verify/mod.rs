@@ -237,33 +237,35 @@ pub fn run(findings: &mut [&mut Finding], rules: &[Rule], http: &Http, opts: &Op
     summary
 }
 
-/// Verifies a finished scan's reported findings, then keeps only those whose result
-/// `filters` admits (all when empty; the others are counted as suppressed). The summary is
-/// also put in `outcome.stats.verification`.
+/// Verifies the reported findings of finished scans (each distinct secret once across all of
+/// them), then keeps only those whose result `filters` admits (all when empty; the others are
+/// counted as suppressed). The summary is also put in each outcome's `stats.verification`.
 pub fn apply(
-    outcome: &mut crate::scan::ScanOutcome,
+    outcomes: &mut [&mut crate::scan::ScanOutcome],
     rules: &[Rule],
     opts: &Options,
     filters: &[ResultFilter],
 ) -> Result<Summary, String> {
     let http = Http::new(opts.net.clone(), net::Override::from_env()?);
-    let mut refs: Vec<&mut Finding> = outcome.findings.iter_mut().collect();
+    let mut refs: Vec<&mut Finding> = outcomes.iter_mut().flat_map(|o| o.findings.iter_mut()).collect();
     let summary = run(&mut refs, rules, &http, opts);
-    if !filters.is_empty() {
-        let all = std::mem::take(&mut outcome.findings);
-        for f in all {
-            if filters.iter().any(|r| r.admits(f.verification.as_deref())) {
-                outcome.findings.push(f);
-            } else {
-                let label = f.verification.as_ref().map_or("unverified", |v| v.status.as_str()).to_string();
-                let reason = crate::policy::Suppression::VerificationResult(label);
-                *outcome.stats.suppressed.entry(reason.name().to_string()).or_default() += 1;
-                outcome.suppressed.push(crate::scan::Suppressed { finding: f, reason });
+    for outcome in outcomes.iter_mut() {
+        if !filters.is_empty() {
+            let all = std::mem::take(&mut outcome.findings);
+            for f in all {
+                if filters.iter().any(|r| r.admits(f.verification.as_deref())) {
+                    outcome.findings.push(f);
+                } else {
+                    let label = f.verification.as_ref().map_or("unverified", |v| v.status.as_str()).to_string();
+                    let reason = crate::policy::Suppression::VerificationResult(label);
+                    *outcome.stats.suppressed.entry(reason.name().to_string()).or_default() += 1;
+                    outcome.suppressed.push(crate::scan::Suppressed { finding: f, reason });
+                }
             }
+            outcome.stats.findings = outcome.findings.len() as u64;
         }
-        outcome.stats.findings = outcome.findings.len() as u64;
+        outcome.stats.verification = Some(summary.clone());
     }
-    outcome.stats.verification = Some(summary.clone());
     Ok(summary)
 }
 

@@ -137,6 +137,12 @@ enum Context {
     Raw,
 }
 
+/// What a found value keeps unencoded in a URL: RFC 3986 unreserved characters and `:` (legal
+/// in a path segment and a query; Telegram's bot tokens hold one). Everything else, `/`, `?`,
+/// `&`, `=`, `#`, `+` and `%` among them, is percent-encoded.
+const URL_VALUE: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b':');
+
 fn expand(template: &str, v: Values<'_>, ctx: Context) -> Result<String, String> {
     let mut out = String::with_capacity(template.len() + v.secret.len());
     let mut rest = template;
@@ -160,9 +166,7 @@ fn expand(template: &str, v: Values<'_>, ctx: Context) -> Result<String, String>
                         let q = serde_json::to_string(val).unwrap_or_default();
                         q[1..q.len() - 1].to_string()
                     }
-                    (_, Context::Url) => {
-                        percent_encoding::utf8_percent_encode(val, percent_encoding::NON_ALPHANUMERIC).to_string()
-                    }
+                    (_, Context::Url) => percent_encoding::utf8_percent_encode(val, URL_VALUE).to_string(),
                     _ => val.to_string(),
                 };
                 out.push_str(&s);
@@ -367,6 +371,10 @@ mod tests {
                basic = ["{part}", "{secret}"]"#,
         );
         let r = s.request(Values { secret: "a b/\"c", part: Some("ID") }).unwrap();
+        let t = spec(r#"url = "https://api.example.org/bot{secret}/getMe""#);
+        let token = format!("123:{}", "AB-c_d.e~f+g");
+        let url = t.request(Values { secret: &token, part: None }).unwrap().url;
+        assert_eq!(url, "https://api.example.org/bot123:AB-c_d.e~f%2Bg/getMe");
         assert_eq!(r.url, "https://api.example.com/v1/check?key=a%20b%2F%22c");
         assert!(r.headers.contains(&("Authorization".into(), "Bearer a b/\"c".into())));
         assert!(r.headers.contains(&("X-Id".into(), "ID".into())));

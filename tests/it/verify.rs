@@ -387,3 +387,82 @@ fn revoke_batches_github_tokens_and_records_without_secrets() {
     assert_eq!(failing.count(), 1);
     assert!(r.stdout.contains("failed slack-bot-token"), "{}", r.stdout);
 }
+
+#[test]
+fn the_audit_says_which_leaked_secrets_still_work_and_which_were_revoked() {
+    let mut fake = Fake::new(22);
+    let (live, gh) = (fake.openai_project(), fake.github("ghp_"));
+    let t = crate::git::repo();
+    t.write("app.env", format!("OPENAI_API_KEY={live}\nGH_TOKEN={gh}\n"));
+    crate::git::commit_all(&t, "config");
+    let live2 = live.clone();
+    let mock = Mock::start(move |req| match req.target.as_str() {
+        "/credentials/revoke" => Resp::new(202, ""),
+        _ if req.all_text().contains(&live2) => Resp::new(200, r#"{"data":[]}"#),
+        _ => Resp::new(401, r#"{"message":"Bad credentials"}"#),
+    });
+    let url = mock.url();
+    let env = [(OVERRIDE, url.as_str())];
+    let r = run_env_in(t.path(), &["revoke", ".", "--git", "--yes", "--record", "../revocations.jsonl"], &env, b"");
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let record = t.path().parent().unwrap().join("revocations.jsonl");
+    let rec = record.to_str().unwrap();
+    let r = run_env_in(t.path(), &["audit", ".", "--report", "out/", "--verify", "--revocations", rec], &env, b"");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("1 of 2 leaked secrets still work: revoke them first. 1 revoked with keyhound revoke."),
+        "{}",
+        r.stderr
+    );
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(t.path().join("out/audit.json")).unwrap()).unwrap();
+    let l = &doc["result"]["liveness"];
+    assert_eq!(
+        (l["active"].as_u64(), l["inactive"].as_u64(), l["revoked"].as_u64()),
+        (Some(1), Some(1), Some(1)),
+        "{l}"
+    );
+    let inv = doc["inventory"].as_array().unwrap();
+    let openai = inv.iter().find(|e| e["rule"] == "openai-project-key").unwrap();
+    assert_eq!(openai["verification"]["status"], "active");
+    assert!(openai.get("revocation").is_none());
+    let github = inv.iter().find(|e| e["rule"] == "github-pat-classic").unwrap();
+    assert_eq!(github["verification"]["status"], "inactive");
+    assert_eq!(github["revocation"]["outcome"], "revoked");
+    assert_eq!(github["revocation"]["http_status"], 202);
+    let md = std::fs::read_to_string(t.path().join("out/audit.md")).unwrap();
+    assert!(
+        md.contains("**1 of 2 leaked secrets still work: revoke them first. 1 revoked with keyhound revoke.**"),
+        "{md}"
+    );
+    assert!(md.contains("| ACTIVE |"), "{md}");
+    assert!(md.contains("- Revocation: revoked at api.github.com on "), "{md}");
+    let html = std::fs::read_to_string(t.path().join("out/audit.html")).unwrap();
+    assert!(html.contains("<th>live</th>") && html.contains("<td>ACTIVE</td>"), "live column");
+    for s in [&live, &gh] {
+        assert!(!md.contains(s.as_str()) && !html.contains(s.as_str()) && !doc.to_string().contains(s.as_str()));
+    }
+}
+
+#[test]
+fn requests_to_one_host_are_limited() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let mut fake = Fake::new(23);
+    let t = Tree::new();
+    for i in 0..12 {
+        t.write(&format!("k{i}.env"), format!("OPENAI_API_KEY={}\n", fake.openai_project()));
+    }
+    let (now, peak) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let (n, p) = (now.clone(), peak.clone());
+    let mock = Mock::start(move |_| {
+        let c = n.fetch_add(1, Ordering::SeqCst) + 1;
+        p.fetch_max(c, Ordering::SeqCst);
+        std::thread::sleep(std::time::Duration::from_millis(80));
+        n.fetch_sub(1, Ordering::SeqCst);
+        Resp::new(401, "{}")
+    });
+    let (_, doc, _) = verify_json(t.path(), &mock, &["--verify-per-host", "2"]);
+    assert_eq!(doc["stats"]["verification"]["requests"], 12);
+    assert_eq!(peak.load(Ordering::SeqCst), 2, "at most 2 in flight to one host, and the limit is used");
+}

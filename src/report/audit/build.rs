@@ -14,12 +14,16 @@ use crate::source::{CommitInfo, SkipReason};
 use crate::stats::ScanStats;
 
 /// Settings of the audit that the report states and the scan results do not carry.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// `--min-confidence`.
     pub min_confidence: Confidence,
     /// `--max-file-size` in bytes.
     pub max_file_size: u64,
+    /// Whether `--verify` ran.
+    pub verified: bool,
+    /// Revocation records by fingerprint.
+    pub revocations: BTreeMap<String, crate::revoke::Record>,
 }
 
 /// Why a finding is suppressed, in words.
@@ -156,6 +160,22 @@ struct Group<'a> {
     introduced: Option<&'a CommitInfo>,
     confidence: Option<Confidence>,
     locations: Vec<LocationEntry>,
+    verification: Option<crate::verify::Verification>,
+}
+
+fn liveness(inventory: &[SecretEntry], verified: bool) -> Liveness {
+    use crate::verify::Status;
+    let mut l = Liveness { verified, ..Default::default() };
+    for e in inventory {
+        match e.verification.as_ref().map(|v| v.status) {
+            Some(Status::Active) => l.active += 1,
+            Some(Status::Inactive) => l.inactive += 1,
+            Some(Status::Unknown | Status::Error) => l.unknown += 1,
+            None => l.not_checked += 1,
+        }
+        l.revoked += usize::from(e.revocation.as_ref().is_some_and(|r| r.outcome != crate::revoke::Effect::Failed));
+    }
+    l
 }
 
 /// Builds the report model.
@@ -184,6 +204,9 @@ pub fn build(run: &AuditRun, ctx: &Context<'_>, opts: Options) -> AuditReport {
                 g.introduced = f.commit.as_deref();
             }
             g.confidence = g.confidence.max(Some(f.confidence));
+            if g.verification.is_none() {
+                g.verification = f.verification.as_deref().cloned();
+            }
             g.locations.push(LocationEntry {
                 source: *source,
                 path: f.path.clone(),
@@ -205,7 +228,10 @@ pub fn build(run: &AuditRun, ctx: &Context<'_>, opts: Options) -> AuditReport {
         let span = run.presence.spans.get(&fp);
         let secret = ctx.secret(&f.secret);
         let triage = super::triage::judge(&f.secret.expose_str(), &g.locations);
+        let revocation = opts.revocations.get(&fp).cloned();
         let entry = SecretEntry {
+            verification: g.verification,
+            revocation,
             fingerprint: fp,
             rule: f.rule_id.clone(),
             rule_name: f.rule_name.clone(),
@@ -255,6 +281,7 @@ pub fn build(run: &AuditRun, ctx: &Context<'_>, opts: Options) -> AuditReport {
         findings: findings as u64,
         suppressed_secrets: suppressed.len(),
         suppressed_findings: suppressed_findings as u64,
+        liveness: (opts.verified || !opts.revocations.is_empty()).then(|| liveness(&inventory, opts.verified)),
     };
     let by_severity = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low]
         .into_iter()

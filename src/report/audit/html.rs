@@ -217,6 +217,14 @@ pub fn write(out: &mut dyn Write, r: &AuditReport) -> io::Result<()> {
         res.findings,
         res.suppressed_secrets
     )?;
+    if let Some(l) = &res.liveness {
+        let class = if l.active > 0 { "fail" } else { "pass" };
+        writeln!(
+            out,
+            "<section class=\"verdict {class}\" id=\"liveness\">{}</section>",
+            escape(&l.sentence(res.secrets))
+        )?;
+    }
     if r.secrets_shown {
         writeln!(
             out,
@@ -268,14 +276,15 @@ pub fn write(out: &mut dyn Write, r: &AuditReport) -> io::Result<()> {
     } else {
         writeln!(
             out,
-            "<table id=\"inventory-table\"><thead><tr><th class=\"num\">#</th><th>severity</th><th>provider</th><th>rule</th><th>secret</th><th>first commit</th><th>last commit present</th><th>in HEAD</th><th class=\"num\">locations</th></tr></thead><tbody>"
+            "<table id=\"inventory-table\"><thead><tr><th class=\"num\">#</th><th>severity</th><th>provider</th><th>rule</th><th>secret</th><th>first commit</th><th>last commit present</th><th>in HEAD</th><th class=\"num\">locations</th>{}</tr></thead><tbody>",
+            if res.liveness.is_some() { "<th>live</th>" } else { "" }
         )?;
         for (i, e) in r.inventory.iter().enumerate() {
             let fc = e.first_commit.as_ref().map_or("—", |c| short(&c.id));
             let lc = e.last_commit.as_ref().map_or("—", |c| short(&c.id));
             writeln!(
                 out,
-                "<tr><td class=\"num\"><a href=\"#secret-{}\">{}</a></td><td>{}</td><td>{}</td><td><code>{}</code></td><td><code>{}</code></td><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td></tr>",
+                "<tr><td class=\"num\"><a href=\"#secret-{}\">{}</a></td><td>{}</td><td>{}</td><td><code>{}</code></td><td><code>{}</code></td><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td>{}</tr>",
                 escape(&e.fingerprint),
                 i + 1,
                 sev(e.severity),
@@ -285,7 +294,8 @@ pub fn write(out: &mut dyn Write, r: &AuditReport) -> io::Result<()> {
                 escape(fc),
                 escape(lc),
                 yes_no(e.in_head),
-                e.locations.len()
+                e.locations.len(),
+                if res.liveness.is_some() { format!("<td>{}</td>", escape(&e.live_label())) } else { String::new() }
             )?;
         }
         writeln!(out, "</tbody></table>")?;

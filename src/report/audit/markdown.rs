@@ -59,6 +59,27 @@ fn entry(out: &mut dyn Write, n: usize, e: &SecretEntry, bare: bool) -> io::Resu
     writeln!(out, "- Fingerprint: `{}`", e.fingerprint)?;
     writeln!(out, "- Rule: {} (confidence {})", escape(&e.rule), e.confidence)?;
     writeln!(out, "- Secret: {}", escape(&e.secret))?;
+    if let Some(v) = &e.verification {
+        let details: Vec<String> = v.details.iter().map(|(k, d)| format!("{k} {d}")).collect();
+        writeln!(
+            out,
+            "- Verified at {}: **{}**{}{}",
+            escape(&v.host),
+            if v.status == crate::verify::Status::Active { "ACTIVE" } else { v.status.as_str() },
+            v.reason.as_deref().map_or_else(String::new, |r| format!(" ({})", escape(r))),
+            if details.is_empty() { String::new() } else { format!("; {}", escape(&details.join(", "))) }
+        )?;
+    }
+    if let Some(r) = &e.revocation {
+        writeln!(
+            out,
+            "- Revocation: {} at {} on {}{}",
+            r.outcome.as_str().replace('_', " "),
+            escape(&r.host),
+            escape(&r.time),
+            r.http_status.map_or_else(String::new, |h| format!(" (HTTP {h})"))
+        )?;
+    }
     writeln!(out, "- First commit: {}", commit(e.first_commit.as_ref()))?;
     writeln!(
         out,
@@ -127,6 +148,9 @@ pub fn write(out: &mut dyn Write, r: &AuditReport) -> io::Result<()> {
         res.findings,
         res.suppressed_secrets
     )?;
+    if let Some(l) = &res.liveness {
+        writeln!(out, "**{}**\n", escape(&l.sentence(res.secrets)))?;
+    }
     writeln!(
         out,
         "Repository {}{}, HEAD {}, {} commits, audited {} with keyhound {}.\n",
@@ -170,13 +194,15 @@ pub fn write(out: &mut dyn Write, r: &AuditReport) -> io::Result<()> {
     if r.inventory.is_empty() {
         writeln!(out, "No unsuppressed secrets.\n")?;
     } else {
+        let live = res.liveness.is_some();
         writeln!(
             out,
-            "| # | severity | provider | rule | secret | fingerprint | first commit | last commit present | still in HEAD | places |"
+            "| # | severity | provider | rule | secret | fingerprint | first commit | last commit present | still in HEAD | places |{}",
+            if live { " live |" } else { "" }
         )?;
-        writeln!(out, "|---:|---|---|---|---|---|---|---|---|---:|")?;
+        writeln!(out, "|---:|---|---|---|---|---|---|---|---|---:|{}", if live { "---|" } else { "" })?;
         for (i, e) in r.inventory.iter().enumerate() {
-            writeln!(
+            write!(
                 out,
                 "| {} | {} | {} | {} | {} | `{}` | {} | {} | {} | {} |",
                 i + 1,
@@ -190,6 +216,10 @@ pub fn write(out: &mut dyn Write, r: &AuditReport) -> io::Result<()> {
                 yes_no(e.in_head),
                 e.locations.len()
             )?;
+            if live {
+                write!(out, " {} |", escape(&e.live_label()))?;
+            }
+            writeln!(out)?;
         }
         writeln!(out)?;
         for (i, e) in r.inventory.iter().enumerate() {

@@ -148,6 +148,65 @@ pub struct Verdict {
     pub suppressed_secrets: usize,
     /// Suppressed findings (places).
     pub suppressed_findings: u64,
+    /// Which secrets still work and which were revoked (with `--verify` or revocation
+    /// records).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub liveness: Option<Liveness>,
+}
+
+/// What verification and revocation say about the inventory's distinct secrets.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Liveness {
+    /// Whether `--verify` ran.
+    pub verified: bool,
+    /// Still work.
+    pub active: usize,
+    /// Do not work any more.
+    pub inactive: usize,
+    /// No clear answer (or an error on this side).
+    pub unknown: usize,
+    /// Not checked (no verifier, or `--verify` not given).
+    pub not_checked: usize,
+    /// With a revocation record.
+    pub revoked: usize,
+}
+
+impl Liveness {
+    /// The headline: `3 of 22 leaked secrets still work: revoke them first.`
+    pub fn sentence(&self, secrets: usize) -> String {
+        let mut s = if !self.verified {
+            "Not verified (run with --verify to learn which secrets still work).".to_string()
+        } else if self.active > 0 {
+            format!("{} of {secrets} leaked secrets still work: revoke them first.", self.active)
+        } else {
+            format!(
+                "None of the {} leaked secrets that could be checked still works.",
+                self.active + self.inactive + self.unknown
+            )
+        };
+        if self.verified && (self.unknown > 0 || self.not_checked > 0) {
+            s.push_str(&format!(" {} gave no clear answer, {} could not be checked.", self.unknown, self.not_checked));
+        }
+        if self.revoked > 0 {
+            s.push_str(&format!(" {} revoked with keyhound revoke.", self.revoked));
+        }
+        s
+    }
+}
+
+impl SecretEntry {
+    /// The live/dead column: `ACTIVE`, `inactive`, `unknown`, `error` or `not checked`, and
+    /// `revoked` when a record says so.
+    pub fn live_label(&self) -> String {
+        let v = self.verification.as_ref().map_or("not checked", |v| match v.status {
+            crate::verify::Status::Active => "ACTIVE",
+            s => s.as_str(),
+        });
+        match &self.revocation {
+            Some(r) => format!("{v}; {} {}", r.outcome.as_str().replace('_', " "), r.time),
+            None => v.to_string(),
+        }
+    }
 }
 
 /// The verdict.
@@ -206,6 +265,12 @@ pub struct ProviderRow {
 /// One distinct secret (one fingerprint) and everything known about it.
 #[derive(Debug, Clone, Serialize)]
 pub struct SecretEntry {
+    /// What the provider said about it (`--verify`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<crate::verify::Verification>,
+    /// Its latest revocation record (`keyhound revoke`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revocation: Option<crate::revoke::Record>,
     /// The fingerprint (rule + secret; stable, not reversible).
     pub fingerprint: String,
     /// Rule id.
