@@ -41,7 +41,7 @@ PY
 measure() { # label, args...
   local label=$1; shift
   /usr/bin/time -f "%e %M" -o "$work/time" "$KH" scan "$work/tree" -q --format json -o "$work/out.json" "$@" || true
-  read -r secs kib < "$work/time"
+  read -r secs kib < <(tail -n 1 "$work/time")
   local req
   req=$(python3 -c 'import json,sys; v=json.load(open(sys.argv[1]))["stats"].get("verification"); print(v["requests"] if v else 0)' "$work/out.json")
   printf '%-34s %8.2f s %8d KiB  %5s requests\n' "$label" "$secs" "$kib" "$req"
@@ -54,8 +54,13 @@ for latency in "${@:-0 50}"; do
     python3 - "$port_file" "$l" <<'PY' &
 import http.server, sys, time, json
 port_file, latency = sys.argv[1], int(sys.argv[2]) / 1000
+import socket
 class H(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    def setup(self):
+        super().setup()
+        # one segment per answer: without this, Nagle and delayed ACKs add 40 ms per request
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     def answer(self):
         n = int(self.headers.get("Content-Length") or 0)
         if n: self.rfile.read(n)
@@ -77,8 +82,8 @@ PY
     export KEYHOUND_VERIFY_ENDPOINT_OVERRIDE="http://127.0.0.1:$(cat "$port_file")"
     echo "mock latency ${l} ms"
     measure "scan (no --verify)"
-    measure "scan --verify"
-    measure "scan --verify --verify-per-host 16" --verify-per-host 16
+    measure "scan --verify" --verify
+    measure "scan --verify --verify-per-host 16" --verify --verify-per-host 16
     kill "$mock_pid"; wait "$mock_pid" 2>/dev/null || true; mock_pid=
   done
 done

@@ -12,7 +12,8 @@
 //!
 //! [`rules`] holds the rule data and its loader, [`scan`] drives the flow on all cores,
 //! [`audit`] runs the history and working-tree scans of `keyhound audit`, [`pre_receive`]
-//! judges a push on a git server, [`stats`] counts
+//! judges a push on a git server, [`verify`] asks providers whether found keys still work and
+//! [`revoke`] revokes them (both opt-in, the only network code), [`stats`] counts
 //! everything, and [`cli`] only parses arguments and wires these together.
 
 #![forbid(unsafe_code)]

@@ -23,6 +23,8 @@ Examples:
   keyhound rules check my-rules.toml    test your own rule file
   keyhound config check                 validate .keyhound.toml, print the effective rules
   keyhound audit . --report evidence/   an auditor's report of the whole history
+  keyhound scan . --verify              ask providers which found keys still work (opt-in)
+  keyhound revoke .                     revoke found keys where the provider allows it
 
 Exit codes: 0 no leaks, 1 leaks found (see --exit-code), 2 usage, configuration or I/O error.";
 

@@ -104,6 +104,8 @@ pub fn write_list(out: &mut dyn Write, rules: &RuleSet, as_json: bool) -> io::Re
                     "confidence": r.confidence, "keywords": r.keywords, "regex": r.regex.as_ref().map(|x| x.pattern()), "assign": r.syntax.assign, "file": r.syntax.file,
                     "entropy": r.min_entropy, "references": r.syntax.references, "revoke": r.syntax.revoke,
                     "source": r.source,
+                    "verify": r.syntax.verify.as_ref().map(what_is_sent),
+                    "revocation": r.syntax.revocation.as_ref().map(what_is_sent),
                 })
             })
             .collect();

@@ -196,6 +196,9 @@ impl Http {
         };
         let agent = ureq::AgentBuilder::new()
             .redirects(0)
+            // keep a connection per request in flight, so a host is not reconnected to each time
+            .max_idle_connections_per_host(options.per_host.max(1))
+            .max_idle_connections(64)
             .timeout_connect(options.connect_timeout)
             .timeout(options.timeout)
             .try_proxy_from_env(!loopback_only)

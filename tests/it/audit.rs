@@ -68,7 +68,7 @@ fn entry<'a>(j: &'a Value, list: &str, provider_or_path: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {list} entry for {provider_or_path}: {j:#}"))
 }
 
-fn validate(j: &Value) {
+pub(crate) fn validate(j: &Value) {
     let schema: Value =
         serde_json::from_str(&read(&source_root().join("fixtures/schema/keyhound-audit.schema.json"))).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");

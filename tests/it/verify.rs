@@ -302,9 +302,21 @@ regex = '''(?P<secret>itk_[A-Za-z0-9]{32})'''
 [rules.verify]
 url = "https://10.1.2.3/whoami"
 headers = { Authorization = "Bearer {secret}" }
+
+# a name whose DNS answer is in a private range (loopback here)
+[[rules]]
+id = "intranet-token"
+name = "Intranet token"
+provider = "Intranet"
+severity = "high"
+keywords = ["int_"]
+regex = '''(?P<secret>int_[A-Za-z0-9]{32})'''
+[rules.verify]
+url = "https://localhost/whoami"
+headers = { Authorization = "Bearer {secret}" }
 "#,
     );
-    t.write("app.env", format!("TOKEN=itk_{key}\n"));
+    t.write("app.env", format!("TOKEN=itk_{key}\nOTHER=int_{key}\n"));
     let mock = Mock::start(|_| Resp::new(200, "{}"));
     // a URL credential naming the mock itself: never verified (no verifier takes a host from the text)
     t.write("db.env", format!("URL=https://admin:{}@127.0.0.1:{}/\n", fake.chars(20, crate::common::ALNUM), mock.port));
@@ -319,6 +331,12 @@ headers = { Authorization = "Bearer {secret}" }
     let itk = f.iter().find(|f| f["rule"] == "internal-token").unwrap();
     assert_eq!(itk["verification"]["status"], "error", "{}", r.stderr);
     assert!(itk["verification"]["reason"].as_str().unwrap().contains("private"), "{}", itk["verification"]);
+    let int = f.iter().find(|f| f["rule"] == "intranet-token").unwrap();
+    assert_eq!(int["verification"]["status"], "error", "{}", r.stderr);
+    assert_eq!(
+        int["verification"]["reason"],
+        "localhost resolves only to private, loopback or link-local addresses: refused"
+    );
     let url = f.iter().find(|f| f["path"] == "db.env").expect("the URL credential is found");
     assert!(url.get("verification").is_none(), "{url}");
     assert_eq!(mock.count(), 0);
@@ -416,6 +434,7 @@ fn the_audit_says_which_leaked_secrets_still_work_and_which_were_revoked() {
     );
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(t.path().join("out/audit.json")).unwrap()).unwrap();
+    crate::audit::validate(&doc);
     let l = &doc["result"]["liveness"];
     assert_eq!(
         (l["active"].as_u64(), l["inactive"].as_u64(), l["revoked"].as_u64()),
@@ -465,4 +484,36 @@ fn requests_to_one_host_are_limited() {
     let (_, doc, _) = verify_json(t.path(), &mock, &["--verify-per-host", "2"]);
     assert_eq!(doc["stats"]["verification"]["requests"], 12);
     assert_eq!(peak.load(Ordering::SeqCst), 2, "at most 2 in flight to one host, and the limit is used");
+}
+
+#[test]
+fn every_report_format_carries_the_verification() {
+    let mut fake = Fake::new(24);
+    let key = fake.openai_project();
+    let t = Tree::new();
+    // an active key is an `error` in SARIF and `Critical` in GitLab, whatever its severity
+    t.write("a.env", format!("OPENAI_API_KEY={key}\n"));
+    let mock = Mock::start(|_| Resp::new(200, "{}"));
+    let env = [(OVERRIDE, mock.url())];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let sarif = run_env_in(t.path(), &["scan", ".", "--verify", "--format", "sarif"], &env, b"").json();
+    let res = &sarif["runs"][0]["results"][0];
+    assert_eq!(res["level"], "error");
+    assert_eq!(res["properties"]["verification"]["status"], "active");
+    assert!(res["message"]["text"].as_str().unwrap().contains("It still works (verified at api.openai.com)"));
+    let jsonl = run_env_in(t.path(), &["scan", ".", "--verify", "--format", "jsonl"], &env, b"");
+    let line: serde_json::Value = serde_json::from_str(jsonl.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(line["verification"]["status"], "active");
+    let csv = run_env_in(t.path(), &["scan", ".", "--verify", "--format", "csv"], &env, b"").stdout;
+    let mut rows = csv.lines();
+    assert!(rows.next().unwrap().ends_with(",fingerprint,verification,verification_reason"));
+    assert!(rows.next().unwrap().ends_with(",active,"), "{csv}");
+    let gitlab = run_env_in(t.path(), &["scan", ".", "--verify", "--format", "gitlab"], &env, b"").json();
+    assert_eq!(gitlab["vulnerabilities"][0]["severity"], "Critical");
+    // without --verify, the CSV layout is unchanged
+    let plain = run_env_in(t.path(), &["scan", ".", "--format", "csv"], &env, b"").stdout;
+    assert!(plain.lines().next().unwrap().ends_with(",secret,fingerprint"));
+    for out in [sarif.to_string(), jsonl.stdout, csv, gitlab.to_string(), plain] {
+        assert!(!out.contains(&key));
+    }
 }
