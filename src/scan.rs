@@ -94,6 +94,8 @@ pub struct ScanOutcome {
     pub stats: ScanStats,
     /// For pre-receive scans: what the push held.
     pub push: Option<pushed::Push>,
+    /// For many-repository scans: each repository's result.
+    pub coverage: Option<crate::repos::Coverage>,
 }
 
 /// Hooks the caller gives a scan: warnings, and findings as they are found (for streaming).

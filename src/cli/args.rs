@@ -64,6 +64,41 @@ pub enum Command {
     /// (never the secret) for `keyhound audit`.
     #[command(after_help = REVOKE_EXAMPLES)]
     Revoke(RevokeArgs),
+    /// Join the reports of shards or separate runs (JSON or SARIF) into one: findings
+    /// de-duplicated, statistics summed, per-repository coverage joined, and an inventory of
+    /// distinct secrets across repositories. Refuses reports made with different rules.
+    #[command(after_help = MERGE_EXAMPLES)]
+    Merge(MergeArgs),
+}
+
+const MERGE_EXAMPLES: &str = "\
+Examples:
+  keyhound merge shard-*.json -o org.json
+  keyhound merge shard-*.json -o org.json --report evidence/   also org.md and org.html
+  keyhound merge shard-*.sarif -o org.sarif
+
+Exit codes: 0 nothing reported in the merged result, 1 findings (see --exit-code), 2 error
+(unreadable input, different rules, formats mixed).";
+
+/// `keyhound merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The reports (all JSON from `scan --format json`, or all SARIF).
+    #[arg(value_name = "REPORT", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Where to write the merged report [default: standard output].
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also write the organisation-wide evidence report (JSON inputs): a directory gets
+    /// org.md and org.html; a file ending in .md or .html gets that form.
+    #[arg(long, value_name = "DIR|FILE")]
+    pub report: Option<PathBuf>,
+    /// Exit code when the merged result holds findings.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub exit_code: u8,
+    /// No summary on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 const REVOKE_EXAMPLES: &str = "\
@@ -353,6 +388,9 @@ pub struct ScanArgs {
     /// Verification (opt-in: it sends found secrets to their providers).
     #[command(flatten)]
     pub verify: VerifyArgs,
+    /// Many repositories in one run.
+    #[command(flatten)]
+    pub repos: RepoArgs,
     /// Colour the text report.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -362,6 +400,66 @@ pub struct ScanArgs {
     /// Worker threads [default: all cores].
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
+}
+
+/// Many repositories: lists, forges, cache and shards.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Many repositories")]
+pub struct RepoArgs {
+    /// Scan the history of every repository listed in FILE (one git URL or local path per
+    /// line: https, ssh, scp-style, file, bare or not; `#` comments).
+    #[arg(long, value_name = "FILE")]
+    pub repos: Option<PathBuf>,
+    /// Scan every repository of a GitHub organisation (token from GITHUB_TOKEN).
+    #[arg(long, value_name = "ORG")]
+    pub github_org: Vec<String>,
+    /// Scan every repository a GitHub user owns (token from GITHUB_TOKEN).
+    #[arg(long, value_name = "USER")]
+    pub github_user: Vec<String>,
+    /// Scan every project of a GitLab group and its subgroups (token from GITLAB_TOKEN).
+    #[arg(long, value_name = "GROUP")]
+    pub gitlab_group: Vec<String>,
+    /// GitHub API base, for GitHub Enterprise Server (https://HOST/api/v3).
+    #[arg(long, value_name = "URL", default_value = "https://api.github.com")]
+    pub github_api: String,
+    /// GitLab API base, for self-managed GitLab (https://HOST/api/v4).
+    #[arg(long, value_name = "URL", default_value = "https://gitlab.com/api/v4")]
+    pub gitlab_api: String,
+    /// Also scan forks listed by the forge.
+    #[arg(long)]
+    pub include_forks: bool,
+    /// Also scan archived repositories listed by the forge.
+    #[arg(long)]
+    pub include_archived: bool,
+    /// Keep mirrors here between runs: the next run fetches and scans only commits new since
+    /// the last one (the scanned tips are recorded in DIR/keyhound-state.json).
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+    /// Clones and fetches at once (disk in use without --cache: this many mirrors + 1).
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub clone_jobs: usize,
+    /// Seconds a clone or fetch may take before the repository counts as failed.
+    #[arg(long, value_name = "SECS", default_value_t = 1800)]
+    pub repo_timeout: u64,
+    /// Scan only shard INDEX of COUNT (0-based) of the repository list [default: from
+    /// SLURM_ARRAY_TASK_ID/COUNT, JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX/SIZE or
+    /// CLOUD_RUN_TASK_INDEX/COUNT when set]
+    #[arg(long, value_name = "INDEX/COUNT")]
+    pub shard: Option<String>,
+    /// Shards in all, when the batch engine gives only the index (Kubernetes Indexed Jobs: the
+    /// Job's completions) [default: KEYHOUND_SHARD_COUNT]
+    #[arg(long, value_name = "N")]
+    pub shard_count: Option<usize>,
+}
+
+impl RepoArgs {
+    /// Whether a many-repository scan was asked for.
+    pub fn any(&self) -> bool {
+        self.repos.is_some()
+            || !self.github_org.is_empty()
+            || !self.github_user.is_empty()
+            || !self.gitlab_group.is_empty()
+    }
 }
 
 /// `--verify` and its settings.

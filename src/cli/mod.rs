@@ -4,6 +4,7 @@
 //! [`crate::report`] together and decides the exit code.
 
 pub mod args;
+mod repos;
 mod revoke;
 pub mod settings;
 
@@ -70,6 +71,7 @@ pub fn run() -> Result<Status> {
         Command::Audit(a) => cmd_audit(&a),
         Command::Config(ConfigCommand::Check { path, rule_args }) => cmd_config_check(&path, &rule_args),
         Command::Revoke(a) => revoke::cmd_revoke(&a),
+        Command::Merge(a) => cmd_merge(&a),
         Command::InstallHook(a) => {
             let kind = if a.pre_receive { crate::hook::Kind::PreReceive } else { crate::hook::Kind::PreCommit };
             let name = kind.name();
@@ -95,6 +97,60 @@ pub fn run() -> Result<Status> {
             Ok(0)
         }
     }
+}
+
+fn cmd_merge(a: &args::MergeArgs) -> Result<Status> {
+    use crate::merge::{self, Kind};
+    let inputs: Vec<merge::Input> =
+        a.inputs.iter().map(|p| merge::read(p)).collect::<Result<_, _>>().map_err(|e| anyhow!(e))?;
+    let kind = merge::check(&inputs).map_err(|e| anyhow!(e))?;
+    let doc = match kind {
+        Kind::Json => merge::merge_json(&inputs),
+        Kind::Sarif => merge::merge_sarif(&inputs),
+    };
+    let text = serde_json::to_string_pretty(&doc)? + "\n";
+    match &a.output {
+        Some(p) => std::fs::write(p, &text).with_context(|| format!("{}: cannot write report", p.display()))?,
+        None => io::stdout().write_all(text.as_bytes())?,
+    }
+    if let Some(target) = &a.report {
+        if kind != Kind::Json {
+            return Err(anyhow!("--report needs JSON reports (the SARIF ones carry no coverage)"));
+        }
+        let targets: Vec<std::path::PathBuf> = match target.extension().and_then(|e| e.to_str()) {
+            Some("md" | "html") => vec![target.clone()],
+            _ => vec![target.join("org.md"), target.join("org.html")],
+        };
+        for p in targets {
+            if let Some(d) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(d).with_context(|| format!("{}: cannot create directory", d.display()))?;
+            }
+            let mut out =
+                BufWriter::new(File::create(&p).with_context(|| format!("{}: cannot write report", p.display()))?);
+            if p.extension().is_some_and(|e| e == "md") {
+                report::org::write_markdown(&mut out, &doc)?;
+            } else {
+                report::org::write_html(&mut out, &doc)?;
+            }
+            out.flush().with_context(|| format!("{}: cannot write report", p.display()))?;
+        }
+    }
+    let findings = match kind {
+        Kind::Json => doc["findings"].as_array().map_or(0, Vec::len),
+        Kind::Sarif => doc
+            .pointer("/runs/0/results")
+            .and_then(|r| r.as_array())
+            .map_or(0, |r| r.iter().filter(|x| x.get("suppressions").is_none()).count()),
+    };
+    if !a.quiet {
+        let missing = doc.pointer("/coverage/missing_shards").and_then(|m| m.as_array()).map_or(0, Vec::len);
+        eprintln!(
+            "keyhound: merged {} report(s): {findings} finding(s){}",
+            inputs.len(),
+            if missing > 0 { format!("; {missing} shard(s) missing") } else { String::new() }
+        );
+    }
+    Ok(if findings > 0 { a.exit_code } else { 0 })
 }
 
 fn cmd_rules_check(paths: &[std::path::PathBuf]) -> Result<Status> {
@@ -312,6 +368,7 @@ fn cmd_scan(a: &ScanArgs) -> Result<Status> {
     if let Some(code) = pre_receive_bypass(&s)? {
         return Ok(code);
     }
+    let plan = repos::plan(&a.repos, a.quiet)?;
     let to_file = a.output.is_some();
     let color = match a.color {
         ColorChoice::Always => true,
@@ -322,7 +379,9 @@ fn cmd_scan(a: &ScanArgs) -> Result<Status> {
     };
     let automation_id = format!(
         "keyhound/{}/",
-        if a.git || a.pre_push || a.pre_receive {
+        if plan.is_some() {
+            "repos"
+        } else if a.git || a.pre_push || a.pre_receive {
             "git"
         } else if a.staged {
             "staged"
@@ -345,7 +404,7 @@ fn cmd_scan(a: &ScanArgs) -> Result<Status> {
     let mut outcome;
     let format = s.format;
     // verification needs every finding before any is written: no streaming then
-    if format == Format::Jsonl && !a.verify.verify {
+    if format == Format::Jsonl && !a.verify.verify && plan.is_none() {
         let stream = jsonl::Stream::new(out, &ctx);
         let emit = |f: &crate::finding::Finding| stream.emit(f);
         let hooks = Hooks { warn: &warn, stream: Some(&emit), progress: &progress };
@@ -355,7 +414,10 @@ fn cmd_scan(a: &ScanArgs) -> Result<Status> {
         stream.finish()?;
     } else {
         let hooks = Hooks { warn: &warn, stream: None, progress: &progress };
-        let result = scan::scan(&s.scan, &s.detector, &hooks);
+        let result = match &plan {
+            Some(p) => repos::run(p, &s, &hooks),
+            None => scan::scan(&s.scan, &s.detector, &hooks).map_err(anyhow::Error::from),
+        };
         progress.finish();
         outcome = result?;
         verify_step(&mut [&mut outcome], s.detector.rules().rules(), &a.verify, a.quiet)?;
@@ -391,11 +453,33 @@ fn cmd_scan(a: &ScanArgs) -> Result<Status> {
     if (format != Format::Text || to_file) && !a.quiet {
         eprintln!("keyhound: {}", report::text::summary(&outcome.findings, &outcome.stats));
     }
+    let mut failed_repos = 0;
+    if let Some(c) = &outcome.coverage {
+        let (scanned, failed) = c.counts();
+        failed_repos = failed;
+        if !a.quiet {
+            let incremental = c.repositories.iter().filter(|r| r.incremental).count();
+            eprintln!(
+                "keyhound: repositories: {scanned} scanned ({incremental} incrementally: only commits new since the last scan), {failed} failed{}",
+                if c.other_shards > 0 { format!(", {} left to other shards", c.other_shards) } else { String::new() }
+            );
+            for r in c.repositories.iter().filter(|r| r.reason.is_some()) {
+                eprintln!("keyhound:   failed {}: {}", r.repository, r.reason.as_deref().unwrap_or(""));
+            }
+        }
+    }
     // streamed (JSONL) findings are counted, not kept: decide on the count
     if a.staged && outcome.stats.findings > 0 {
         eprint!("{}", STAGED_ADVICE);
     } else if outcome.stats.findings > 0 && format == Format::Text && !a.quiet && !a.pre_push {
-        eprint!("{}", next_steps(&outcome.findings, a.git));
+        eprint!("{}", next_steps(&outcome.findings, a.git || plan.is_some()));
     }
-    Ok(if outcome.stats.findings == 0 { 0 } else { a.exit_code })
+    Ok(if outcome.stats.findings > 0 {
+        a.exit_code
+    } else if failed_repos > 0 {
+        // nothing found, but not everything was scanned: not a pass
+        2
+    } else {
+        0
+    })
 }

@@ -155,6 +155,18 @@ pub fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
         }
         let updates = pre_receive_updates()?;
         (Input::PreReceive { repo: first.clone(), updates, timeout: None }, first)
+    } else if args.repos.any() {
+        if roots.iter().any(|r| r != Path::new(".")) || stdin || args.git || args.staged || args.pre_push {
+            return Err(anyhow!(
+                "--repos, --github-org, --github-user and --gitlab-group take no paths and no --git/--staged/--pre-push"
+            ));
+        }
+        let mut options =
+            HistoryOptions { refs: args.refs.clone(), ranges: args.log_opts.clone(), ..Default::default() };
+        if let Some(s) = &args.since {
+            options.since = Some(git_history::parse_since(s).map_err(|e| anyhow!("--since: {e}"))?);
+        }
+        (Input::History { repo: PathBuf::from("."), options }, PathBuf::from("."))
     } else if args.git || args.pre_push {
         if roots.len() > 1 || stdin {
             return Err(anyhow!("--git and --pre-push take one repository path"));
@@ -291,6 +303,7 @@ pub fn audit_settings(a: &AuditArgs) -> Result<AuditSettings> {
         show_secrets: a.show_secrets,
         exit_code: a.exit_code,
         verify: a.verify.clone(),
+        repos: Default::default(),
         color: ColorChoice::Never,
         quiet: a.quiet,
         threads: a.threads,

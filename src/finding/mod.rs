@@ -94,6 +94,8 @@ pub struct Finding {
     pub decoded: Vec<&'static str>,
     /// What the provider said about the secret (`--verify`), if it was checked.
     pub verification: Option<Arc<crate::verify::Verification>>,
+    /// In a many-repository scan: the repository (its URL without credentials).
+    pub repository: Option<Arc<str>>,
 }
 
 impl Finding {
@@ -195,6 +197,7 @@ pub fn build(hay: &[u8], origin: &Origin, matches: &[RawMatch], rules: &[Rule]) 
                 cell: notebook_cell(origin.path(), hay, m.secret.start),
                 decoded: Vec::new(),
                 verification: None,
+                repository: None,
             }
         })
         .collect()

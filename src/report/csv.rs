@@ -18,10 +18,12 @@ pub fn field(s: &str) -> String {
 pub fn write(out: &mut dyn Write, outcome: &ScanOutcome, ctx: &Context<'_>) -> io::Result<()> {
     // the verification columns only when --verify ran, so the layout of other runs is unchanged
     let verified = outcome.stats.verification.is_some();
+    let repos = outcome.coverage.is_some();
     writeln!(
         out,
-        "rule,name,provider,severity,confidence,path,line,column,end_line,end_column,commit,author,date,secret,fingerprint{}",
-        if verified { ",verification,verification_reason" } else { "" }
+        "rule,name,provider,severity,confidence,path,line,column,end_line,end_column,commit,author,date,secret,fingerprint{}{}",
+        if verified { ",verification,verification_reason" } else { "" },
+        if repos { ",repository" } else { "" }
     )?;
     for f in &outcome.findings {
         let c = f.commit.as_deref();
@@ -47,6 +49,9 @@ pub fn write(out: &mut dyn Write, outcome: &ScanOutcome, ctx: &Context<'_>) -> i
             let v = f.verification.as_deref();
             cells.push(v.map_or("unverified".to_string(), |v| v.status.as_str().to_string()));
             cells.push(field(v.and_then(|v| v.reason.as_deref()).unwrap_or("")));
+        }
+        if repos {
+            cells.push(field(f.repository.as_deref().unwrap_or("")));
         }
         writeln!(out, "{}", cells.join(","))?;
     }

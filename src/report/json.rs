@@ -23,6 +23,10 @@
 //! `digest`, `created_by`); findings in Jupyter notebooks add `notebook_cell` (1-based). With
 //! `--verify`, a finding whose rule has a verifier adds `verification` (`status`: active,
 //! inactive, unknown or error; `reason`; `details`; `host`) and `stats.verification` sums them.
+//! Many-repository scans add `repository` (its URL without credentials) to each finding and a
+//! top-level `coverage` (`repositories`: each one's `status` scanned or failed, `reason`,
+//! `incremental`, `commits`, `findings`, `tips`; `other_shards`; `shard`). `tool.rules_sha256`
+//! identifies the rule set (`keyhound merge` refuses reports made with different rules).
 //! JSONL lines are the same objects.
 
 use std::io::{self, Write};
@@ -50,6 +54,9 @@ pub fn finding_value(f: &Finding, ctx: &Context<'_>) -> Value {
     m.insert("provider".into(), json!(f.provider));
     m.insert("severity".into(), json!(f.severity));
     m.insert("confidence".into(), json!(f.confidence));
+    if let Some(r) = &f.repository {
+        m.insert("repository".into(), json!(r.as_ref()));
+    }
     m.insert("path".into(), json!(f.path));
     for (k, v) in loc(&f.location) {
         m.insert(k.into(), v);
@@ -111,13 +118,16 @@ pub fn write(out: &mut dyn Write, outcome: &ScanOutcome, ctx: &Context<'_>) -> i
             v
         })
         .collect();
-    let doc = json!({
+    let mut doc = json!({
         "version": JSON_FORMAT_VERSION,
-        "tool": { "name": "keyhound", "version": env!("CARGO_PKG_VERSION") },
+        "tool": { "name": "keyhound", "version": env!("CARGO_PKG_VERSION"), "rules_sha256": ctx.rules.digest() },
         "findings": findings,
         "suppressed": suppressed,
         "stats": outcome.stats,
     });
+    if let Some(c) = &outcome.coverage {
+        doc["coverage"] = json!(c);
+    }
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     out.write_all(b"\n")
 }

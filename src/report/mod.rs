@@ -13,6 +13,7 @@ pub mod gitlab;
 pub mod json;
 pub mod jsonl;
 pub mod junit;
+pub mod org;
 pub mod rules;
 pub mod sarif;
 pub mod text;

@@ -157,6 +157,10 @@ fn result(f: &Finding, rule_index: usize, suppression: Option<Suppression>, ctx:
     if let Some(v) = &f.verification {
         props.insert("verification".to_string(), json!(v.as_ref()));
     }
+    if let Some(r) = &f.repository {
+        props.insert("repository".to_string(), json!(r.as_ref()));
+        fp.insert("keyhound/repository".to_string(), r.to_string());
+    }
     let active = f.verification.as_ref().is_some_and(|v| v.status == crate::verify::Status::Active);
     let msg = format!(
         "{} found: {} (fingerprint {}).{} Revoke and rotate it, then remove it from the code.",
@@ -211,6 +215,8 @@ pub fn write(out: &mut dyn Write, outcome: &ScanOutcome, ctx: &Context<'_>) -> i
         results.push(result(&s.finding, index[&s.finding.rule_index], Some(sup), ctx));
     }
     let mut run_props = BTreeMap::new();
+    // which rules made it: `keyhound merge` refuses to join runs made with different rules
+    run_props.insert("rulesSha256".to_string(), json!(ctx.rules.digest()));
     if results.len() > MAX_RESULTS {
         // code scanning rejects runs with more results; unsuppressed results come first
         run_props.insert("truncated".to_string(), json!(true));

@@ -30,11 +30,18 @@ impl Paint {
 pub fn write(out: &mut dyn Write, outcome: &ScanOutcome, ctx: &Context<'_>) -> io::Result<()> {
     let p = Paint(ctx.color);
     let mut last: Option<(&str, Option<&str>)> = None;
+    let mut last_repo: Option<&str> = None;
     for f in &outcome.findings {
         let here = (f.path.as_str(), f.commit.as_ref().map(|c| c.id.as_str()));
-        if last != Some(here) {
+        if last != Some(here) || f.repository.as_deref() != last_repo {
             if last.is_some() {
                 writeln!(out)?;
+            }
+            if f.repository.as_deref() != last_repo {
+                if let Some(r) = &f.repository {
+                    writeln!(out, "{}", p.wrap("1;36", &format!("== {r}")))?;
+                }
+                last_repo = f.repository.as_deref();
             }
             match &f.commit {
                 Some(c) => writeln!(
@@ -128,7 +135,7 @@ pub fn summary(findings: &[Finding], stats: &ScanStats) -> String {
     let mut files = std::collections::HashSet::new();
     for f in findings {
         *by_sev.entry(std::cmp::Reverse(f.severity)).or_default() += 1;
-        files.insert(f.path.as_str());
+        files.insert((f.repository.as_deref(), f.path.as_str()));
     }
     // findings that were streamed (JSONL) are not in `findings`, only counted in the stats
     for (sev, n) in &stats.streamed.by_severity {

@@ -33,6 +33,9 @@ pub struct HistoryOptions {
     pub since: Option<i64>,
     /// Leave out commits reachable from remote-tracking refs (what a push would add).
     pub hide_remotes: bool,
+    /// Leave out commits reachable from these (the tips an earlier scan recorded, for
+    /// incremental scans); ids no longer in the repository are ignored.
+    pub hide: Vec<String>,
     /// Blobs larger than this are skipped.
     pub max_file_size: u64,
     /// Worker threads (0: all cores).
@@ -226,6 +229,15 @@ fn walk(
     if opts.hide_remotes {
         walk.hide_glob("refs/remotes/*").map_err(|e| gerr("cannot exclude remote-tracking refs", e))?;
     }
+    let mut hidden = 0;
+    for h in &opts.hide {
+        if let Ok(oid) = Oid::from_str(h)
+            && repo.find_commit(oid).is_ok()
+        {
+            walk.hide(oid).map_err(|e| gerr("cannot walk history", e))?;
+            hidden += 1;
+        }
+    }
     if opts.ranges.is_empty() && opts.refs.is_empty() {
         let refs = repo.references().map_err(|e| gerr("cannot list refs", e))?;
         for r in refs.flatten() {
@@ -246,7 +258,7 @@ fn walk(
     if let Ok(tree) = repo.head().and_then(|h| h.peel_to_tree()) {
         collect_all_blobs(&tree, &mut en.head_blobs);
     }
-    let diff_mode = !opts.ranges.is_empty() || opts.since.is_some() || opts.hide_remotes;
+    let diff_mode = !opts.ranges.is_empty() || opts.since.is_some() || opts.hide_remotes || hidden > 0;
     let mut index: HashMap<Oid, usize> = HashMap::new();
     let mut seen_trees: HashSet<Oid> = HashSet::new();
     for oid in walk {

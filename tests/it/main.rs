@@ -24,6 +24,7 @@ mod look_alikes;
 mod pre_commit_framework;
 mod pre_receive;
 mod reports;
+mod repos;
 mod rules_cmd;
 mod sarif_remotes;
 mod scan_dir;
