@@ -131,7 +131,7 @@ impl Revoker for GithubRevoker {
         // 202: accepted for revocation (GitHub does not say which were valid)
         let spec = RequestSyntax {
             active: vec![202],
-            inactive: vec![],
+            inactive: Some(vec![]),
             reason: Some("/message".into()),
             ..Default::default()
         };

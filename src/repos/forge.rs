@@ -69,11 +69,7 @@ type Page = Result<(Vec<serde_json::Value>, Option<String>), String>;
 
 /// Lists the repositories of `source`; `(page URL, token header)` pairs are fetched with `get`
 /// (the real client in [`list`], a closure in tests).
-fn list_with(
-    source: &Source,
-    opts: &Options,
-    get: &mut dyn FnMut(&str) -> Page,
-) -> Result<Vec<RepoSpec>, String> {
+fn list_with(source: &Source, opts: &Options, get: &mut dyn FnMut(&str) -> Page) -> Result<Vec<RepoSpec>, String> {
     let (base, first) = match source {
         Source::GithubOrg(o) => (&opts.github_api, format!("/orgs/{o}/repos?per_page=100&type=all")),
         Source::GithubUser(u) => (&opts.github_api, format!("/users/{u}/repos?per_page=100&type=owner")),

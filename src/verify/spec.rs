@@ -77,9 +77,15 @@ pub struct RequestSyntax {
     /// Statuses that mean the key works (verify) or was revoked (revocation) [default: 200].
     #[serde(default)]
     pub active: Vec<u16>,
-    /// Statuses that mean the key does not work (revoked, expired, unknown) [default: 401, 403].
-    #[serde(default)]
-    pub inactive: Vec<u16>,
+    /// Statuses that mean the key does not work (revoked, expired, unknown) [default: 401,
+    /// 403]. `[]` when the host cannot tell: a provider with several regions or self-managed
+    /// instances answers 401 for a key that works elsewhere (see `elsewhere`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inactive: Option<Vec<u16>>,
+    /// Where else a key refused here may work (`other Datadog sites (EU, US3, US5, AP1)`): a
+    /// 401 or 403 not listed in `inactive` then reads `unknown` with that said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elsewhere: Option<String>,
     /// A JSON test on the body of an `active` status: if it fails the key is inactive
     /// (Slack answers 200 with `"ok": false`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -283,7 +289,7 @@ impl RequestSyntax {
 
     fn read(&self, status: u16, body: &[u8], retry_after: Option<u64>) -> Outcome {
         let active: &[u16] = if self.active.is_empty() { &[200] } else { &self.active };
-        let inactive: &[u16] = if self.inactive.is_empty() { &[401, 403] } else { &self.inactive };
+        let inactive: &[u16] = self.inactive.as_deref().unwrap_or(&[401, 403]);
         let json = || serde_json::from_slice::<serde_json::Value>(body).ok();
         let reason_of = |j: Option<&serde_json::Value>| {
             let r = self.reason.as_ref().and_then(|p| j.and_then(|j| j.pointer(p)));
@@ -316,6 +322,10 @@ impl RequestSyntax {
             return Outcome::new(Status::Inactive, Some(reason_of(json().as_ref())));
         }
         let reason = match status {
+            401 | 403 if self.elsewhere.is_some() => format!(
+                "HTTP {status} here; the key may belong to {}, which is not checked",
+                self.elsewhere.as_deref().unwrap_or_default()
+            ),
             429 => match retry_after {
                 Some(s) => format!("rate limited (HTTP 429, retry after {s} s)"),
                 None => "rate limited (HTTP 429)".into(),
@@ -432,6 +442,14 @@ mod tests {
             .problems(true)
             .is_empty()
         );
+        let regional = spec(
+            r#"url = "https://api.example.com/v1/validate"
+               inactive = []
+               elsewhere = "the EU site""#,
+        );
+        let r = regional.interpret(403, b"", None);
+        assert_eq!(r.status, Status::Unknown);
+        assert_eq!(r.reason.unwrap(), "HTTP 403 here; the key may belong to the EU site, which is not checked");
         let p = spec(
             r#"url = "https://x.example.com/"
                examples = [{ status = 404, result = "inactive" }]"#,

@@ -28,5 +28,6 @@ mod repos;
 mod rules_cmd;
 mod sarif_remotes;
 mod scan_dir;
+mod slurm;
 mod syntax_matrix;
 mod verify;

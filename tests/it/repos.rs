@@ -51,7 +51,7 @@ impl Drop for Daemon {
 
 /// `n` repositories under one directory, repository `i` holding `i % 3 + 1` commits, each
 /// adding a key in `config/{i}-{c}.env`; returns the directory and each repository's keys.
-fn org(n: usize, seed: u64) -> (Tree, Vec<Vec<String>>) {
+pub(crate) fn org(n: usize, seed: u64) -> (Tree, Vec<Vec<String>>) {
     let base = Tree::new();
     let mut fake = Fake::new(seed);
     let mut keys = Vec::new();
@@ -74,7 +74,7 @@ fn org(n: usize, seed: u64) -> (Tree, Vec<Vec<String>>) {
     (base, keys)
 }
 
-fn places(doc: &serde_json::Value) -> BTreeSet<(String, String, String, u64)> {
+pub(crate) fn places(doc: &serde_json::Value) -> BTreeSet<(String, String, String, u64)> {
     doc["findings"]
         .as_array()
         .unwrap()

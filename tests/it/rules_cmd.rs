@@ -100,3 +100,33 @@ fn readme_lists_every_provider_and_the_rule_count() {
         assert!(section.contains(p), "README does not list provider {p}");
     }
 }
+
+#[test]
+fn readme_lists_every_provider_that_verifies_or_revokes() {
+    let readme = std::fs::read_to_string(crate::common::repo().join("README.md")).unwrap();
+    let start = readme.find("<!-- verifiers:start").expect("README has the verifiers section");
+    let end = readme.find("<!-- verifiers:end -->").unwrap();
+    let section = &readme[start..end];
+    let rules = run(&["rules", "list", "--format", "json"]).json();
+    let mut verify = std::collections::BTreeSet::new();
+    let mut revoke = std::collections::BTreeSet::new();
+    for r in rules.as_array().unwrap() {
+        let p = r["provider"].as_str().unwrap();
+        if !r["verify"].is_null() {
+            verify.insert(p);
+        }
+        if !r["revocation"].is_null() {
+            revoke.insert(p);
+        }
+    }
+    assert!(verify.len() >= 50, "only {} providers verify", verify.len());
+    assert!(
+        section.contains(&format!("{} providers verify, {} revoke", verify.len(), revoke.len())),
+        "README's verifier count is stale: {} verify, {} revoke",
+        verify.len(),
+        revoke.len()
+    );
+    for p in verify.iter().chain(&revoke) {
+        assert!(section.contains(*p), "README does not list verifier of {p}");
+    }
+}
