@@ -15,7 +15,11 @@ KH=$(realpath "${KEYHOUND:-target/release/keyhound}")
 [ -x "$KH" ] || cargo build --release --locked -q
 W=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$W"; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  sleep 1
+  rm -rf "$W" 2>/dev/null || true
+}
 trap cleanup EXIT
 
 echo "generating $N repositories in $W/org"
@@ -59,7 +63,7 @@ for i in $(seq 0 $((N - 1))); do echo "git://127.0.0.1:$port/repo$i.git"; done >
 peak_disk() { # dir, pid: prints the largest size (KiB) of dir while pid runs
   local max=0 s
   while kill -0 "$2" 2>/dev/null; do
-    s=$(du -sk "$1" 2>/dev/null | cut -f1 || echo 0)
+    s=$(du -sk "$1" 2>/dev/null | head -n 1 | cut -f1)
     [ "${s:-0}" -gt "$max" ] && max=$s
     sleep 0.2
   done

@@ -18,6 +18,8 @@ pub enum Kind {
     Json,
     /// SARIF 2.1.0.
     Sarif,
+    /// `keyhound audit`'s JSON report (one repository each).
+    Audit,
 }
 
 /// A report read from a file.
@@ -39,6 +41,8 @@ pub fn read(path: &Path) -> Result<Input, String> {
     let doc: Value = serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
     let (kind, sha) = if doc.get("runs").is_some() {
         (Kind::Sarif, doc.pointer("/runs/0/properties/rulesSha256").and_then(Value::as_str))
+    } else if doc.get("inventory").is_some() && doc.get("scope").is_some() {
+        (Kind::Audit, doc.pointer("/scope/rules/sha256").and_then(Value::as_str))
     } else if doc.get("findings").is_some() && doc.pointer("/tool/name") == Some(&json!("keyhound")) {
         (Kind::Json, doc.pointer("/tool/rules_sha256").and_then(Value::as_str))
     } else {
@@ -210,6 +214,52 @@ pub fn merge_json(inputs: &[Input]) -> Value {
     doc
 }
 
+/// Merges audit reports (one repository each) into the organisation-wide model: each
+/// repository's coverage (commits, ref tips, rules) and the distinct secrets across them, with
+/// the repositories and places of each.
+pub fn merge_audits(inputs: &[Input]) -> Value {
+    let mut repositories = Vec::new();
+    let mut inv: BTreeMap<String, (Value, BTreeSet<String>, u64)> = BTreeMap::new();
+    let mut findings = 0u64;
+    for i in inputs {
+        let scope = &i.doc["scope"];
+        let name = scope["remote_url"].as_str().or(scope["repository"].as_str()).unwrap_or("").to_string();
+        let tips: Vec<Value> = scope["refs"].as_array().into_iter().flatten().map(|r| r["commit"].clone()).collect();
+        findings += i.doc.pointer("/result/findings").and_then(Value::as_u64).unwrap_or(0);
+        repositories.push(json!({
+            "repository": name, "status": "scanned", "incremental": false, "commits": scope["commits"],
+            "findings": i.doc.pointer("/result/findings"), "tips": tips, "head": scope["head"],
+            "verdict": i.doc.pointer("/result/verdict"),
+        }));
+        for e in i.doc["inventory"].as_array().into_iter().flatten() {
+            let fp = e["fingerprint"].as_str().unwrap_or("").to_string();
+            let entry = inv.entry(fp).or_insert_with(|| (e.clone(), BTreeSet::new(), 0));
+            entry.1.insert(name.clone());
+            entry.2 += e["locations"].as_array().map_or(0, |l| l.len() as u64);
+        }
+    }
+    repositories.sort_by(|a, b| a["repository"].as_str().cmp(&b["repository"].as_str()));
+    let inventory: Vec<Value> = inv
+        .into_iter()
+        .map(|(fp, (e, repos, places))| {
+            json!({
+                "fingerprint": fp, "rule": e["rule"], "provider": e["provider"], "severity": e["severity"],
+                "secret": e["secret"], "repositories": repos, "places": places,
+                "still_present": e["in_head"], "first_commit": e["first_commit"],
+            })
+        })
+        .collect();
+    json!({
+        "version": 1,
+        "tool": { "name": "keyhound", "version": inputs[0].doc.pointer("/tool/version"), "rules_sha256": inputs[0].rules_sha256 },
+        "merged_from": inputs.iter().map(|i| i.path.display().to_string()).collect::<Vec<_>>(),
+        "findings": [],
+        "stats": { "findings": findings },
+        "inventory": inventory,
+        "coverage": { "repositories": repositories, "other_shards": 0, "shards": [], "missing_shards": [] },
+    })
+}
+
 /// Shards of `i/n` that none of the inputs covered.
 pub fn missing_shards(shards: &BTreeSet<String>) -> Vec<String> {
     let parsed: Vec<(usize, usize)> = shards
@@ -275,6 +325,28 @@ mod tests {
         assert_eq!(m["inventory"][0]["repositories"], json!(["https://h/a", "https://h/b"]));
         assert_eq!(m["coverage"]["missing_shards"], json!(["2/4", "3/4"]));
         assert_eq!(m["coverage"]["other_shards"], 2);
+    }
+
+    #[test]
+    fn audits_join_into_an_organisation_inventory() {
+        let audit = |repo: &str, fp: &str| Input {
+            path: format!("{repo}.json").into(),
+            kind: Kind::Audit,
+            rules_sha256: "s".into(),
+            doc: json!({
+                "tool": {"name": "keyhound", "version": "0"},
+                "scope": {"repository": repo, "remote_url": null, "commits": 3, "refs": [{"name": "refs/heads/main", "commit": "c1"}], "rules": {"sha256": "s"}},
+                "result": {"findings": 2, "verdict": "fail"},
+                "inventory": [{"fingerprint": fp, "rule": "r", "severity": "high", "locations": [{}, {}], "in_head": true}],
+            }),
+        };
+        let m = merge_audits(&[audit("/srv/a", "f1"), audit("/srv/b", "f1"), audit("/srv/c", "f2")]);
+        assert_eq!(m["coverage"]["repositories"].as_array().unwrap().len(), 3);
+        assert_eq!(m["inventory"].as_array().unwrap().len(), 2);
+        let f1 = m["inventory"].as_array().unwrap().iter().find(|e| e["fingerprint"] == "f1").unwrap().clone();
+        assert_eq!(f1["repositories"], json!(["/srv/a", "/srv/b"]));
+        assert_eq!(f1["places"], 4);
+        assert_eq!(m["stats"]["findings"], 6);
     }
 
     #[test]

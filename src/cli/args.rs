@@ -64,7 +64,7 @@ pub enum Command {
     /// (never the secret) for `keyhound audit`.
     #[command(after_help = REVOKE_EXAMPLES)]
     Revoke(RevokeArgs),
-    /// Join the reports of shards or separate runs (JSON or SARIF) into one: findings
+    /// Join the reports of shards or separate runs (JSON, SARIF or audit JSON) into one: findings
     /// de-duplicated, statistics summed, per-repository coverage joined, and an inventory of
     /// distinct secrets across repositories. Refuses reports made with different rules.
     #[command(after_help = MERGE_EXAMPLES)]
@@ -76,6 +76,7 @@ Examples:
   keyhound merge shard-*.json -o org.json
   keyhound merge shard-*.json -o org.json --report evidence/   also org.md and org.html
   keyhound merge shard-*.sarif -o org.sarif
+  keyhound merge audits/*/audit.json -o org.json --report org/   one inventory of many audits
 
 Exit codes: 0 nothing reported in the merged result, 1 findings (see --exit-code), 2 error
 (unreadable input, different rules, formats mixed).";
@@ -83,13 +84,13 @@ Exit codes: 0 nothing reported in the merged result, 1 findings (see --exit-code
 /// `keyhound merge`.
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// The reports (all JSON from `scan --format json`, or all SARIF).
+    /// The reports (all JSON from `scan --format json`, all SARIF, or all `audit.json`).
     #[arg(value_name = "REPORT", required = true)]
     pub inputs: Vec<PathBuf>,
     /// Where to write the merged report [default: standard output].
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Also write the organisation-wide evidence report (JSON inputs): a directory gets
+    /// Also write the organisation-wide evidence report (JSON or audit inputs): a directory gets
     /// org.md and org.html; a file ending in .md or .html gets that form.
     #[arg(long, value_name = "DIR|FILE")]
     pub report: Option<PathBuf>,

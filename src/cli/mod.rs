@@ -107,6 +107,7 @@ fn cmd_merge(a: &args::MergeArgs) -> Result<Status> {
     let doc = match kind {
         Kind::Json => merge::merge_json(&inputs),
         Kind::Sarif => merge::merge_sarif(&inputs),
+        Kind::Audit => merge::merge_audits(&inputs),
     };
     let text = serde_json::to_string_pretty(&doc)? + "\n";
     match &a.output {
@@ -114,8 +115,8 @@ fn cmd_merge(a: &args::MergeArgs) -> Result<Status> {
         None => io::stdout().write_all(text.as_bytes())?,
     }
     if let Some(target) = &a.report {
-        if kind != Kind::Json {
-            return Err(anyhow!("--report needs JSON reports (the SARIF ones carry no coverage)"));
+        if kind == Kind::Sarif {
+            return Err(anyhow!("--report needs JSON or audit reports (SARIF carries no coverage)"));
         }
         let targets: Vec<std::path::PathBuf> = match target.extension().and_then(|e| e.to_str()) {
             Some("md" | "html") => vec![target.clone()],
@@ -137,6 +138,7 @@ fn cmd_merge(a: &args::MergeArgs) -> Result<Status> {
     }
     let findings = match kind {
         Kind::Json => doc["findings"].as_array().map_or(0, Vec::len),
+        Kind::Audit => doc["inventory"].as_array().map_or(0, Vec::len),
         Kind::Sarif => doc
             .pointer("/runs/0/results")
             .and_then(|r| r.as_array())

@@ -32,7 +32,8 @@ pub fn write(out: &mut dyn Write, outcome: &ScanOutcome, ctx: &Context<'_>) -> i
             f.location.end_column,
             prop(&format!("keyhound {}", f.rule_id)),
             msg(&format!(
-                "{} found ({}): {}. Revoke and rotate it: {} Fingerprint {}.",
+                "{}{} found ({}): {}. Revoke and rotate it: {} Fingerprint {}.",
+                f.repository.as_deref().map_or(String::new(), |r| format!("{r}: ")),
                 f.rule_name,
                 f.severity,
                 ctx.secret(&f.secret),

@@ -53,7 +53,8 @@ pub fn write(out: &mut dyn Write, outcome: &ScanOutcome, ctx: &Context<'_>) -> i
                 "category": "secret_detection",
                 "name": f.rule_name,
                 "description": format!(
-                    "{} found: {}.{} {}",
+                    "{}{} found: {}.{} {}",
+                    f.repository.as_deref().map_or(String::new(), |r| format!("{r}: ")),
                     f.rule_name,
                     ctx.secret(&f.secret),
                     crate::report::verification_note(f),

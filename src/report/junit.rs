@@ -43,10 +43,15 @@ pub fn write(out: &mut dyn Write, outcome: &ScanOutcome, ctx: &Context<'_>) -> i
             Some(c) => format!("{}:{} @ {}", f.path, f.location.line, &c.id[..c.id.len().min(12)]),
             None => format!("{}:{}", f.path, f.location.line),
         };
+        // many-repository scans: the repository is the class, so runs group by it
+        let class = match &f.repository {
+            Some(r) => format!("{r}/{}", f.path),
+            None => f.path.clone(),
+        };
         writeln!(
             out,
             "    <testcase classname=\"{}\" name=\"{}\">",
-            xml(&f.path),
+            xml(&class),
             xml(&format!("{} at {at}", f.rule_id))
         )?;
         writeln!(

@@ -71,11 +71,12 @@ fn headline(doc: &Value) -> (String, Vec<String>) {
     let rows = coverage_rows(doc);
     let failed = rows.iter().filter(|r| r.0[1] == "failed").count();
     let secrets = doc["inventory"].as_array().map_or(0, Vec::len);
-    let repos_with: std::collections::BTreeSet<String> = doc["findings"]
+    let repos_with: std::collections::BTreeSet<String> = doc["inventory"]
         .as_array()
         .into_iter()
         .flatten()
-        .filter_map(|f| f["repository"].as_str().map(str::to_string))
+        .flat_map(|e| e["repositories"].as_array().cloned().unwrap_or_default())
+        .filter_map(|r| r.as_str().map(str::to_string))
         .collect();
     let head = format!(
         "{} distinct secret(s) in {} of {} repositories scanned; {} failed.",

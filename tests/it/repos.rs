@@ -339,3 +339,32 @@ fn merge_refuses_reports_made_with_other_rules() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("made with different rules") && r.stderr.contains("two.json"), "{}", r.stderr);
 }
+
+#[test]
+fn audits_of_several_repositories_merge_into_one_inventory() {
+    let (base, _) = org(2, 37);
+    let mut fake = Fake::new(38);
+    let shared = fake.openai_project();
+    for i in 0..2 {
+        let dir = base.path().join(format!("repo{i}"));
+        std::fs::write(dir.join("shared.env"), format!("OPENAI_API_KEY={shared}\n")).unwrap();
+        git(&dir, &["add", "-A"]);
+        git(&dir, &["-c", "commit.gpgsign=false", "commit", "-q", "-m", "shared"]);
+        let r = run_in(&dir, &["audit", ".", "--report", &format!("../audit{i}.json"), "-q"]);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+    }
+    let work = base.path();
+    let r = run_in(work, &["merge", "audit0.json", "audit1.json", "-o", "org.json", "--report", "org.md"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(work.join("org.json")).unwrap()).unwrap();
+    let inv = doc["inventory"].as_array().unwrap();
+    // repo0 has 1 key of its own, repo1 2, and the shared one is one secret in two repositories
+    assert_eq!(inv.len(), 4, "{inv:?}");
+    let two: Vec<&serde_json::Value> =
+        inv.iter().filter(|e| e["repositories"].as_array().unwrap().len() == 2).collect();
+    assert_eq!(two.len(), 1);
+    let md = std::fs::read_to_string(work.join("org.md")).unwrap();
+    assert!(md.contains("4 distinct secret(s) in 2 of 2 repositories scanned; 0 failed"), "{md}");
+    assert!(!md.contains(&shared));
+}
