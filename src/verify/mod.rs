@@ -85,7 +85,18 @@ impl Verifier for HttpVerifier<'_> {
             Err(e) => return Outcome::new(Status::Error, Some(e)),
         };
         match http.send(&req) {
-            Ok(r) => self.0.interpret(r.status, &r.body, r.retry_after),
+            Ok(r) => {
+                let mut o = self.0.interpret(r.status, &r.body, r.retry_after);
+                if o.status == Status::Active {
+                    for (name, header) in &self.0.header_details {
+                        let h = header.to_ascii_lowercase();
+                        if let Some((_, v)) = r.headers.iter().find(|(k, _)| *k == h) {
+                            o.details.insert(name.clone(), v.clone());
+                        }
+                    }
+                }
+                o
+            }
             Err(e) => net_outcome(e),
         }
     }

@@ -66,6 +66,8 @@ pub struct Response {
     pub body: Vec<u8>,
     /// `Retry-After`, in seconds, when given as a number.
     pub retry_after: Option<u64>,
+    /// The answer's headers (names lower-cased).
+    pub headers: Vec<(String, String)>,
 }
 
 /// Why a request was not answered.
@@ -325,9 +327,14 @@ impl Http {
         };
         let status = resp.status();
         let retry_after = resp.header("retry-after").and_then(|v| v.trim().parse::<u64>().ok());
+        let headers = resp
+            .headers_names()
+            .into_iter()
+            .filter_map(|n| resp.header(&n).map(|v| (n.to_ascii_lowercase(), v.chars().take(1024).collect())))
+            .collect();
         let mut body = Vec::new();
         let _ = resp.into_reader().take(MAX_BODY).read_to_end(&mut body);
-        Ok(Response { status, body, retry_after })
+        Ok(Response { status, body, retry_after, headers })
     }
 }
 

@@ -96,6 +96,9 @@ pub struct RequestSyntax {
     /// What the provider says about a working key: name → JSON pointer into the answer.
     #[serde(default)]
     pub details: BTreeMap<String, String>,
+    /// The same from the answer's headers: name → header (`scopes = "x-oauth-scopes"`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub header_details: BTreeMap<String, String>,
     /// The provider's documentation of the endpoint.
     #[serde(default)]
     pub references: Vec<String>,

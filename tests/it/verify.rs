@@ -517,3 +517,24 @@ fn every_report_format_carries_the_verification() {
         assert!(!out.contains(&key));
     }
 }
+
+#[test]
+fn what_the_provider_says_about_a_key_is_reported() {
+    let mut fake = Fake::new(25);
+    let token = fake.github("ghp_");
+    let t = Tree::new();
+    t.write("ci.env", format!("GH_TOKEN={token}\n"));
+    let mock = Mock::start(|_| {
+        Resp::new(200, r#"{"login":"octocat","type":"User","email":"octo@example.org"}"#)
+            .header("X-OAuth-Scopes", "repo, read:org")
+            .header("GitHub-Authentication-Token-Expiration", "2027-01-01 00:00:00 UTC")
+    });
+    let (_, doc, _) = verify_json(t.path(), &mock, &[]);
+    let v = &doc["findings"][0]["verification"];
+    assert_eq!(v["status"], "active");
+    assert_eq!(v["details"]["login"], "octocat");
+    assert_eq!(v["details"]["scopes"], "repo, read:org");
+    assert_eq!(v["details"]["expires"], "2027-01-01 00:00:00 UTC");
+    assert!(v["details"].get("email").is_none(), "only the details the rule names");
+    assert_eq!(mock.taken()[0].target, "/user");
+}
