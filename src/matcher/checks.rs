@@ -411,9 +411,16 @@ pub fn generic_name_ok(prefix: &[u8]) -> bool {
         return false;
     }
     // `bobPubKeyHex`, `pub_key`; `author`, `authorship_tag` only look like `auth`
-    if password::words(&trimmed[start..])
-        .iter()
-        .any(|w| matches!(w.as_str(), "pub" | "author" | "authors" | "authorship"))
+    let words = password::words(&trimmed[start..]);
+    if words.iter().any(|w| matches!(w.as_str(), "pub" | "author" | "authors" | "authorship")) {
+        return false;
+    }
+    // tokens that page through an API's answers or guard a form, not credentials:
+    // `nextPageToken`, `continuation_token`, `cursorToken`, `csrf_token`, `X-XSRF-TOKEN`
+    if words.last().is_some_and(|w| w == "token")
+        && words
+            .iter()
+            .any(|w| matches!(w.as_str(), "page" | "pagination" | "continuation" | "cursor" | "csrf" | "xsrf"))
     {
         return false;
     }
@@ -702,12 +709,29 @@ mod tests {
 
     #[test]
     fn generic_names() {
-        for ok in ["api_key = \"", "SECRET_KEY=", "\"apiKey\": \"", "self.auth_token = '", "password: "] {
+        for ok in [
+            "api_key = \"",
+            "SECRET_KEY=",
+            "\"apiKey\": \"",
+            "self.auth_token = '",
+            "password: ",
+            "CSRF_SECRET=",
+            "page_key=",
+        ] {
             assert!(generic_name_ok(ok.as_bytes()), "{ok}");
         }
-        for bad in
-            ["public_key = \"", "apiKeyId: \"", "token_url=", "secretName: ", "KEY_ID=", "stripePublishableKey: '"]
-        {
+        for bad in [
+            "public_key = \"",
+            "apiKeyId: \"",
+            "token_url=",
+            "secretName: ",
+            "KEY_ID=",
+            "stripePublishableKey: '",
+            "\"nextPageToken\": \"",
+            "continuation_token=",
+            "csrf_token = '",
+            "X-XSRF-TOKEN: ",
+        ] {
             assert!(!generic_name_ok(bad.as_bytes()), "{bad}");
         }
     }

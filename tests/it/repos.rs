@@ -368,3 +368,35 @@ fn audits_of_several_repositories_merge_into_one_inventory() {
     assert!(md.contains("4 distinct secret(s) in 2 of 2 repositories scanned; 0 failed"), "{md}");
     assert!(!md.contains(&shared));
 }
+
+#[test]
+fn a_repository_that_hangs_fails_after_the_timeout_and_the_others_go_on() {
+    let (base, _) = org(1, 39);
+    // a server that accepts connections and never answers
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hold = std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for c in listener.incoming().take(4) {
+            held.push(c);
+        }
+        std::thread::sleep(std::time::Duration::from_secs(8));
+    });
+    let work = Tree::new();
+    let list = write_list(
+        work.path(),
+        &[format!("git://127.0.0.1:{port}/stuck.git"), base.path().join("repo0").display().to_string()],
+    );
+    let start = std::time::Instant::now();
+    let r =
+        run_in(work.path(), &["scan", "--repos", list.to_str().unwrap(), "--repo-timeout", "2", "--format", "json"]);
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let doc = r.json();
+    let cov = doc["coverage"]["repositories"].as_array().unwrap();
+    assert_eq!(cov[0]["status"], "failed");
+    assert_eq!(cov[0]["reason"], "timed out after 2 s");
+    assert_eq!(cov[1]["status"], "scanned");
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 1);
+    drop(hold);
+}
