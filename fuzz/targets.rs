@@ -342,3 +342,44 @@ pub fn gitleaks_config(data: &[u8]) {
         Err(e) => assert!(e.to_string().starts_with(".gitleaks.toml: "), "{e}"),
     }
 }
+
+/// A verifier table and a provider's answer: the table parses or is refused; a usable one
+/// builds its request (the secret never in the host) and reads any answer without panicking.
+pub fn verify_spec(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let (table, rest) = text.split_once("\n---\n").unwrap_or((&text, ""));
+    let Ok(spec) = toml::from_str::<keyhound::verify::spec::RequestSyntax>(table) else { return };
+    let problems = spec.problems(false);
+    let (secret, body) = rest.split_once('\n').unwrap_or((rest, ""));
+    if problems.is_empty() && spec.code.is_none() {
+        if let Ok(req) = spec.request(keyhound::verify::spec::Values { secret, part: Some(body) }) {
+            // the host is the rule's, whatever the secret holds
+            let host = keyhound::verify::spec::host_of(&req.url);
+            assert_eq!(host, keyhound::verify::spec::host_of(&spec.url), "{:?}", req);
+        }
+    }
+    let status = data.first().map_or(200, |b| 100 + u16::from(*b) * 2);
+    let o = spec.interpret(status, body.as_bytes(), data.get(1).map(|b| u64::from(*b)));
+    assert_eq!(o.http_status, Some(status));
+}
+
+/// Repository lists, `Link` headers and shard specifications: parsed or refused, never a
+/// panic; a parsed repository has a normalised form without credentials shown.
+pub fn repo_list(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    for line in text.lines() {
+        if let Ok(spec) = keyhound::repos::list::RepoSpec::parse(line) {
+            assert!(!spec.key.is_empty());
+            if spec.display.to_ascii_lowercase().starts_with("https://") {
+                // what reports show has no user name or password in its authority
+                let authority = spec.display.split('/').nth(2).unwrap_or("");
+                assert!(!authority.contains('@'), "{}", spec.display);
+            }
+        }
+        let _ = keyhound::repos::forge::next_link(line);
+        if let Ok(s) = keyhound::repos::shard::Shard::parse(line) {
+            assert!(s.index < s.count);
+            let _ = s.takes(line);
+        }
+    }
+}

@@ -15,7 +15,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 type Target = fn(&[u8]);
 
-const TARGETS: [(&str, Target); 11] = [
+const TARGETS: [(&str, Target); 13] = [
     ("matcher", targets::matcher),
     ("decode", targets::decode),
     ("archive", targets::archive),
@@ -27,6 +27,8 @@ const TARGETS: [(&str, Target); 11] = [
     ("pre_receive", targets::pre_receive),
     ("window", targets::window),
     ("gitleaks_config", targets::gitleaks_config),
+    ("verify_spec", targets::verify_spec),
+    ("repo_list", targets::repo_list),
 ];
 
 /// Fragments spliced into inputs: keywords of real rules, assignment shapes, rule and config
