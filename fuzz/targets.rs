@@ -351,12 +351,13 @@ pub fn verify_spec(data: &[u8]) {
     let Ok(spec) = toml::from_str::<keyhound::verify::spec::RequestSyntax>(table) else { return };
     let problems = spec.problems(false);
     let (secret, body) = rest.split_once('\n').unwrap_or((rest, ""));
-    if problems.is_empty() && spec.code.is_none() {
-        if let Ok(req) = spec.request(keyhound::verify::spec::Values { secret, part: Some(body) }) {
-            // the host is the rule's, whatever the secret holds
-            let host = keyhound::verify::spec::host_of(&req.url);
-            assert_eq!(host, keyhound::verify::spec::host_of(&spec.url), "{:?}", req);
-        }
+    if problems.is_empty()
+        && spec.code.is_none()
+        && let Ok(req) = spec.request(keyhound::verify::spec::Values { secret, part: Some(body) })
+    {
+        // the host is the rule's, whatever the secret holds
+        let host = keyhound::verify::spec::host_of(&req.url);
+        assert_eq!(host, keyhound::verify::spec::host_of(&spec.url), "{:?}", req);
     }
     let status = data.first().map_or(200, |b| 100 + u16::from(*b) * 2);
     let o = spec.interpret(status, body.as_bytes(), data.get(1).map(|b| u64::from(*b)));
