@@ -41,6 +41,9 @@ impl RepoSpec {
                 _ => format!("{scheme}://{host_port}{path}"),
             };
             let host = host_port.split(':').next().unwrap_or(host_port).to_ascii_lowercase();
+            if host.is_empty() {
+                return Err(format!("{}: no host", redact(s)));
+            }
             return Ok(RepoSpec { url: s.to_string(), display, key: key_of(&host, path) });
         }
         // scp-like: [user@]host:path (a colon before any slash, and not a Windows drive)
@@ -128,6 +131,8 @@ mod tests {
         assert!(t.url.contains("tok"));
         assert_eq!(redact("https://u:p@h.example/x"), "https://h.example/x");
         assert!(RepoSpec::parse("ftp://h/x").unwrap_err().contains("unsupported"));
+        // found by fuzzing: a port without a host made every such URL one empty key
+        assert!(RepoSpec::parse("https://up@:8443/acme").unwrap_err().contains("no host"));
         let l = RepoSpec::parse("/srv/git/app.git/").unwrap();
         assert_eq!(l.key, "file:///srv/git/app");
         assert_eq!(RepoSpec::parse("file:///srv/git/app.git").unwrap().key, "file:///srv/git/app");

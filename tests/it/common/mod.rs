@@ -81,18 +81,7 @@ pub fn run_stdin(args: &[&str], input: &[u8]) -> Run {
 
 /// Runs keyhound in `cwd` with `input` on stdin.
 pub fn run_stdin_in(cwd: &Path, args: &[&str], input: &[u8]) -> Run {
-    use std::io::Write;
-    let mut child = Command::new(program())
-        .current_dir(cwd)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("keyhound starts");
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    finish(child.wait_with_output().unwrap())
+    run_env_in(cwd, args, &[], input)
 }
 
 /// A deterministic pseudo-random sequence (xorshift64; no crate needed), so that a failing
