@@ -49,8 +49,8 @@ impl RepoSpec {
         // scp-like: [user@]host:path (a colon before any slash, and not a Windows drive)
         if let Some(colon) = s.find(':') {
             let before = &s[..colon];
-            if !before.contains('/') && before.len() > 1 {
-                let host = before.rsplit('@').next().unwrap_or(before).to_ascii_lowercase();
+            let host = before.rsplit('@').next().unwrap_or(before).to_ascii_lowercase();
+            if !before.contains('/') && before.len() > 1 && !host.is_empty() {
                 let path = format!("/{}", s[colon + 1..].trim_start_matches('/'));
                 return Ok(RepoSpec { url: s.to_string(), display: s.to_string(), key: key_of(&host, &path) });
             }
@@ -133,6 +133,7 @@ mod tests {
         assert!(RepoSpec::parse("ftp://h/x").unwrap_err().contains("unsupported"));
         // found by fuzzing: a port without a host made every such URL one empty key
         assert!(RepoSpec::parse("https://up@:8443/acme").unwrap_err().contains("no host"));
+        assert!(RepoSpec::parse("git@:").unwrap().key.starts_with("file://"), "no host: a local path");
         let l = RepoSpec::parse("/srv/git/app.git/").unwrap();
         assert_eq!(l.key, "file:///srv/git/app");
         assert_eq!(RepoSpec::parse("file:///srv/git/app.git").unwrap().key, "file:///srv/git/app");
