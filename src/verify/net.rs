@@ -8,7 +8,8 @@
 //! - Connect and total timeouts; a limit of requests in flight per host; a host's
 //!   `Retry-After` holds back every later request to it (up to a bound, after which the
 //!   secret is reported `unknown` without sending anything).
-//! - `HTTPS_PROXY` / `ALL_PROXY` / `NO_PROXY` are honoured (through ureq's proxy support).
+//! - `ALL_PROXY` / `HTTPS_PROXY` / `HTTP_PROXY` are honoured (ureq's proxy support; it does
+//!   not read `NO_PROXY`).
 //! - Error messages carry the kind of failure, never a URL or header (which may hold the
 //!   secret).
 //!
