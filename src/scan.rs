@@ -18,7 +18,7 @@ use crate::policy::{Policy, Suppression, Verdict};
 use crate::progress::Progress;
 use crate::source::fs::{self, WalkOptions};
 use crate::source::git_history::{self, GitError, HistoryOptions};
-use crate::source::{Blob, BlobSink, Origin, SkipReason, pushed, staged, stdin, window};
+use crate::source::{Blob, BlobSink, Origin, SkipReason, Versioned, delta, pushed, staged, stdin, window};
 use crate::stats::ScanStats;
 
 /// What to read.
@@ -145,24 +145,24 @@ impl Worker<'_> {
     /// decoded finding whose encoded span overlaps a provider rule's match as written is
     /// dropped (the token was found); one overlapping only generic matches replaces them
     /// (`password: cGFzc3dvcmQ=` is the password, not a random-looking value).
-    fn decoded(&mut self, blob: &Blob<'_>, paths: &[&str], raw: &[crate::matcher::RawMatch], found: &mut Vec<Finding>) {
+    ///
+    /// Returns the number of encoded spans left undecoded for the blob's budget of decoded
+    /// bytes (nothing decoded is added then: the caller warns, or scans the whole blob).
+    fn decoded(
+        &mut self,
+        blob: &Blob<'_>,
+        paths: &[&str],
+        raw: &[crate::matcher::RawMatch],
+        found: &mut Vec<Finding>,
+    ) -> usize {
         if self.decode.max_depth == 0 || blob.repeat {
-            return;
+            return 0;
         }
         let mut ex = decode::expand(blob.bytes, &self.decode);
         if let Some(w) = blob.window {
             ex.layers.retain(|l| w.own.contains(&l.span.start));
         }
-        if ex.over_budget > 0 {
-            self.local.stats.skip(SkipReason::DecodeLimit, 0);
-            let what = blob.origin.path();
-            (self.hooks.warn)(&format!(
-                "{what}: {} encoded spans not decoded: over {} decoded bytes ({})",
-                ex.over_budget,
-                self.decode.max_bytes,
-                SkipReason::DecodeLimit
-            ));
-        }
+        let over = ex.over_budget;
         self.local.stats.decoded_spans += ex.layers.len() as u64;
         self.local.stats.decoded_bytes += ex.layers.iter().map(|l| l.decoded.len() as u64).sum::<u64>();
         let rules = self.matcher.detector().rules().rules();
@@ -204,7 +204,7 @@ impl Worker<'_> {
             extra.extend(got);
         }
         if extra.is_empty() {
-            return;
+            return over;
         }
         if !replaced.is_empty() {
             let gone: Vec<finding::Location> = raw
@@ -222,30 +222,55 @@ impl Worker<'_> {
         extra.dedup_by(|a, b| a.fingerprint == b.fingerprint && a.location == b.location);
         found.extend(extra);
         found.sort_by_key(|f| (f.location, f.rule_index));
+        over
     }
 }
 
-impl BlobSink for Worker<'_> {
-    fn blob(&mut self, blob: Blob<'_>) -> bool {
-        if blob.window.is_none() && blob.bytes.len() > self.geometry.size {
-            // a blob read whole (git object, archive member) is matched a window at a time too
-            let mut matched = false;
-            let g = self.geometry;
-            window::for_each_slice(blob.bytes, &g, |bytes, w| {
-                matched |= self.blob(Blob { bytes, origin: blob.origin.clone(), window: Some(w), ..blob });
-            });
-            return matched;
-        }
+impl Worker<'_> {
+    /// Matches a blob (or a window of one) and builds its findings before policy: the
+    /// matches it owns and what its encoded spans decode to, at their place in the file.
+    /// With `longest`, returns None when an owned match reaches further than that many bytes
+    /// or the decoding budget runs out (a window of a new version: scan the blob whole).
+    fn find(&mut self, blob: &Blob<'_>, longest: Option<usize>) -> Option<Vec<Finding>> {
         let paths: Vec<&str> = std::iter::once(&blob.origin).chain(blob.also).map(Origin::path).collect();
         let mut raw = self.matcher.scan_at(blob.bytes, &paths);
         if let Some(w) = blob.window {
             raw.retain(|m| w.own.contains(&m.secret.start));
         }
+        if let Some(n) = longest {
+            let reach = |m: &crate::matcher::RawMatch| {
+                let lo = m.span.start.min(m.secret.start).min(m.pair.as_ref().map_or(usize::MAX, |p| p.start));
+                let hi = m.span.end.max(m.secret.end).max(m.pair.as_ref().map_or(0, |p| p.end));
+                hi - lo
+            };
+            if raw.iter().any(|m| reach(m) > n) {
+                return None;
+            }
+        }
         let mut found = finding::build(blob.bytes, &blob.origin, &raw, self.matcher.detector().rules().rules());
-        self.decoded(&blob, &paths, &raw, &mut found);
+        let over = self.decoded(blob, &paths, &raw, &mut found);
+        if over > 0 {
+            if longest.is_some() {
+                return None;
+            }
+            self.local.stats.skip(SkipReason::DecodeLimit, 0);
+            let what = blob.origin.path();
+            (self.hooks.warn)(&format!(
+                "{what}: {over} encoded spans not decoded: over {} decoded bytes ({})",
+                self.decode.max_bytes,
+                SkipReason::DecodeLimit
+            ));
+        }
         if let Some(w) = blob.window {
             found.iter_mut().for_each(|f| f.shift(w));
         }
+        Some(found)
+    }
+
+    /// Judges a blob's findings (before policy): keeps those on added lines, copies them to
+    /// the blob's other places, and files each as reported or suppressed. Returns whether
+    /// there were any.
+    fn judge(&mut self, blob: &Blob<'_>, mut found: Vec<Finding>) -> bool {
         let matched = !found.is_empty();
         found.retain(|f| on_added_line(f, &blob.origin));
         let copies: Vec<Finding> =
@@ -285,6 +310,23 @@ impl BlobSink for Worker<'_> {
         if streaming.is_some() && kept > 0 {
             self.local.stats.streamed.files += 1;
         }
+        matched
+    }
+}
+
+impl BlobSink for Worker<'_> {
+    fn blob(&mut self, blob: Blob<'_>) -> bool {
+        if blob.window.is_none() && blob.bytes.len() > self.geometry.size {
+            // a blob read whole (git object, archive member) is matched a window at a time too
+            let mut matched = false;
+            let g = self.geometry;
+            window::for_each_slice(blob.bytes, &g, |bytes, w| {
+                matched |= self.blob(Blob { bytes, origin: blob.origin.clone(), window: Some(w), ..blob });
+            });
+            return matched;
+        }
+        let found = self.find(&blob, None).unwrap_or_default();
+        let matched = self.judge(&blob, found);
         let (first, bytes) = blob.window.map_or((true, blob.bytes.len()), |w| (w.index == 0, w.own.len()));
         if blob.repeat {
             if first {
@@ -300,6 +342,64 @@ impl BlobSink for Worker<'_> {
             }
         }
         matched
+    }
+
+    fn reach(&self) -> usize {
+        self.matcher.detector().reach()
+    }
+
+    fn version(&mut self, blob: Blob<'_>, plan: Option<&delta::Plan>) -> Versioned {
+        if blob.window.is_some() || blob.repeat || !blob.also.is_empty() || blob.bytes.len() > self.geometry.size {
+            return Versioned::Scanned { matched: self.blob(blob), findings: None };
+        }
+        let found = match plan {
+            None => self.find(&blob, None).unwrap_or_default(),
+            Some(plan) => {
+                let id = match &blob.origin {
+                    Origin::Git { blob, .. } => Some(blob.clone()),
+                    _ => None,
+                };
+                let mut found: Vec<Finding> = plan
+                    .carried
+                    .iter()
+                    .map(|f| {
+                        let mut g = f.at(&blob.origin);
+                        g.blob.clone_from(&id);
+                        g
+                    })
+                    .collect();
+                let longest = plan.reach / 2;
+                for (range, w) in &plan.windows {
+                    let part = Blob {
+                        bytes: &blob.bytes[range.clone()],
+                        origin: blob.origin.clone(),
+                        window: Some(w),
+                        ..blob
+                    };
+                    match self.find(&part, Some(longest)) {
+                        Some(f) => found.extend(f),
+                        None => return Versioned::Retry,
+                    }
+                }
+                // a secret found as written in the blob is not reported again decoded from it
+                let plain: HashSet<String> =
+                    found.iter().filter(|f| f.decoded.is_empty()).map(|f| f.fingerprint.to_string()).collect();
+                found.retain(|f| f.decoded.is_empty() || !plain.contains(f.fingerprint.as_str()));
+                found.sort_by_key(|f| (f.location, f.rule_index));
+                found
+            }
+        };
+        let record = found.clone();
+        let matched = self.judge(&blob, found);
+        let len = blob.bytes.len() as u64;
+        self.local.stats.files_scanned += 1;
+        self.local.stats.bytes_scanned += len;
+        if let Some(plan) = plan {
+            self.local.stats.versions_incremental += 1;
+            self.local.stats.bytes_unchanged += len - plan.owned_bytes() as u64;
+        }
+        self.hooks.progress.blob(len);
+        Versioned::Scanned { matched, findings: Some(record) }
     }
 
     fn archive(&mut self, blob: Blob<'_>) -> bool {

@@ -38,6 +38,14 @@ pub struct ScanStats {
     pub decoded_spans: u64,
     /// Bytes of text they decoded to.
     pub decoded_bytes: u64,
+    /// History: new versions of files matched only where they changed since the version
+    /// before ([`crate::source::delta`]).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub versions_incremental: u64,
+    /// History: bytes of those versions not matched again, unchanged since the version
+    /// before (`bytes_scanned` counts them: their findings were carried over).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub bytes_unchanged: u64,
     /// Commits walked (history scans).
     #[serde(skip_serializing_if = "is_zero")]
     pub commits: u64,
@@ -84,6 +92,8 @@ impl ScanStats {
         self.archives += o.archives;
         self.decoded_spans += o.decoded_spans;
         self.decoded_bytes += o.decoded_bytes;
+        self.versions_incremental += o.versions_incremental;
+        self.bytes_unchanged += o.bytes_unchanged;
         self.commits += o.commits;
         self.shallow |= o.shallow;
         for (k, v) in &o.suppressed {

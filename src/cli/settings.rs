@@ -161,8 +161,12 @@ pub fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
                 "--repos, --github-org, --github-user and --gitlab-group take no paths and no --git/--staged/--pre-push"
             ));
         }
-        let mut options =
-            HistoryOptions { refs: args.refs.clone(), ranges: args.log_opts.clone(), ..Default::default() };
+        let mut options = HistoryOptions {
+            refs: args.refs.clone(),
+            ranges: args.log_opts.clone(),
+            full_blobs: args.full_blobs,
+            ..Default::default()
+        };
         if let Some(s) = &args.since {
             options.since = Some(git_history::parse_since(s).map_err(|e| anyhow!("--since: {e}"))?);
         }
@@ -171,8 +175,12 @@ pub fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
         if roots.len() > 1 || stdin {
             return Err(anyhow!("--git and --pre-push take one repository path"));
         }
-        let mut options =
-            HistoryOptions { refs: args.refs.clone(), ranges: args.log_opts.clone(), ..Default::default() };
+        let mut options = HistoryOptions {
+            refs: args.refs.clone(),
+            ranges: args.log_opts.clone(),
+            full_blobs: args.full_blobs,
+            ..Default::default()
+        };
         if let Some(s) = &args.since {
             options.since = Some(git_history::parse_since(s).map_err(|e| anyhow!("--since: {e}"))?);
         }
@@ -281,6 +289,7 @@ pub fn audit_settings(a: &AuditArgs) -> Result<AuditSettings> {
         refs: Vec::new(),
         log_opts: Vec::new(),
         since: None,
+        full_blobs: false,
         staged: false,
         image: None,
         pre_push: false,

@@ -84,6 +84,15 @@ impl Detector {
         &self.rules
     }
 
+    /// How far around a match the rules look, at most: how far before its keyword a rule's
+    /// regex may start (the name of an assignment, a prefix), and how far a pair's second
+    /// part may be. Text this far around a change is enough to match it as in the whole blob
+    /// ([`crate::source::delta`]); a rule's window *after* its keyword only bounds how long
+    /// its match may be, and a match longer than the context is never trusted there.
+    pub fn reach(&self) -> usize {
+        self.rules.rules().iter().map(|r| r.window_before).max().unwrap_or(0).max(PAIR_REACH)
+    }
+
     /// A per-thread matcher.
     pub fn matcher(&self) -> Matcher<'_> {
         let n = self.rules.len();

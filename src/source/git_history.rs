@@ -20,7 +20,8 @@ use std::sync::{Arc, Mutex};
 
 use git2::{ObjectType, Oid, Repository, Sort, Tree};
 
-use crate::source::{Blob, BlobSink, CommitInfo, Content, Origin, SkipReason, classify};
+use crate::source::delta::{self, Store};
+use crate::source::{Blob, BlobSink, CommitInfo, Content, Origin, SkipReason, Versioned, classify};
 
 /// What part of history to scan.
 #[derive(Debug, Clone, Default)]
@@ -40,6 +41,9 @@ pub struct HistoryOptions {
     pub max_file_size: u64,
     /// Worker threads (0: all cores).
     pub threads: usize,
+    /// Scan every blob whole, never only what changed since the previous version of its
+    /// path (`--full-blobs`).
+    pub full_blobs: bool,
 }
 
 /// A git error with the repository path and what was being done.
@@ -202,7 +206,8 @@ fn walk(
     path: &Path,
     opts: &HistoryOptions,
     warn: &dyn Fn(&str),
-    on_new: &mut dyn FnMut(Oid, &Origin),
+    store: Option<&Store>,
+    on_new: &mut dyn FnMut(Oid, &Origin, Option<Oid>),
 ) -> Result<Enumeration, GitError> {
     let gerr =
         |what: &str, e: git2::Error| GitError { repo: path.display().to_string(), what: what.to_string(), source: e };
@@ -260,6 +265,8 @@ fn walk(
     }
     let diff_mode = !opts.ranges.is_empty() || opts.since.is_some() || opts.hide_remotes || hidden > 0;
     let mut index: HashMap<Oid, usize> = HashMap::new();
+    // the last version of each path met so far (the base of its next version)
+    let mut last: HashMap<String, Oid> = HashMap::new();
     let mut seen_trees: HashSet<Oid> = HashSet::new();
     for oid in walk {
         let oid = match oid {
@@ -312,11 +319,27 @@ fn walk(
                 None => None,
             };
             let path = if prefix.is_empty() { name.into_owned() } else { format!("{prefix}/{name}") };
+            let mut base = None;
+            if let Some(store) = store {
+                if slot.is_none() {
+                    store.expect(id);
+                }
+                store.retain(id);
+                match last.insert(path.clone(), id) {
+                    Some(old) if slot.is_none() && store.retain(old) => {
+                        // the job holds the old version until it is compared; the path no more
+                        base = Some(old);
+                        store.release(old);
+                    }
+                    Some(old) => store.release(old),
+                    None => {}
+                }
+            }
             let origin = Origin::Git { path, commit: Arc::clone(&info), blob: id.to_string() };
             match slot {
                 Some(i) => en.blobs[i].origins.push(origin),
                 None => {
-                    on_new(id, &origin);
+                    on_new(id, &origin, base);
                     index.insert(id, en.blobs.len());
                     en.blobs.push(BlobRef { id, origins: vec![origin] });
                 }
@@ -398,9 +421,10 @@ where
     // Blobs go in batches (one message per blob woke a worker per blob: 6 % of the CPU time
     // went to context switches); bounded, so the walk runs at most 64 batches ahead.
     const BATCH: usize = 32;
-    let (tx, rx) = sync_channel::<Vec<(Oid, Origin)>>(64);
+    let (tx, rx) = sync_channel::<Vec<(Oid, Origin, Option<Oid>)>>(64);
     let rx = Mutex::new(rx);
     let matched: Mutex<HashSet<Oid>> = Mutex::new(HashSet::new());
+    let store = (!opts.full_blobs).then(Store::default);
     let en = std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
@@ -410,8 +434,15 @@ where
                 loop {
                     let next = rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
                     let Ok(batch) = next else { break };
-                    for (id, origin) in batch {
-                        if read_one(repo.as_ref(), id, std::slice::from_ref(&origin), max, false, &mut sink) {
+                    for (id, origin, base) in batch {
+                        let places = std::slice::from_ref(&origin);
+                        let hit = match &store {
+                            Some(store) => {
+                                read_version(repo.as_ref(), id, places, base, max, store, &mut sink)
+                            }
+                            None => read_one(repo.as_ref(), id, places, max, false, &mut sink),
+                        };
+                        if hit {
                             mine.push(id);
                         }
                     }
@@ -421,8 +452,8 @@ where
         }
         // The workers only stop when `tx` is dropped, so a send cannot fail.
         let mut batch = Vec::with_capacity(BATCH);
-        let en = walk(repo, path, opts, warn, &mut |id, origin| {
-            batch.push((id, origin.clone()));
+        let en = walk(repo, path, opts, warn, store.as_ref(), &mut |id, origin, base| {
+            batch.push((id, origin.clone(), base));
             if batch.len() == BATCH {
                 let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
             }
@@ -444,6 +475,71 @@ where
     Ok(en)
 }
 
+/// Reads a blob as a version of its path ([`delta`]): compares it with `base` (the previous
+/// version, when it was recorded at the same path) and has the sink match what changed, or
+/// the whole blob; records it for the next version. Returns whether anything matched.
+fn read_version(
+    repo: Option<&Repository>,
+    id: Oid,
+    places: &[Origin],
+    base: Option<Oid>,
+    max: u64,
+    store: &Store,
+    sink: &mut impl BlobSink,
+) -> bool {
+    let mut record = None;
+    let hit = match read(repo, id, places, max, sink) {
+        None => false,
+        Some(blob) => match classify(blob.content(), max) {
+            Content::Text(text) => {
+                let reach = if text.len() >= delta::MIN_BYTES && delta::eligible(places[0].path(), &text) {
+                    sink.reach()
+                } else {
+                    0
+                };
+                if reach == 0 {
+                    return finish(store, id, base, None, deliver(Content::Text(text), id, places, false, sink));
+                }
+                let first = &places[0];
+                let lines = store.lines(&text);
+                let prior = base.and_then(|b| store.wait(b)).filter(|b| b.path == first.path());
+                let had = prior.is_some();
+                let plan = prior.and_then(|b| delta::plan(&b, &lines, reach));
+                if std::env::var_os("KH_DEBUG").is_some() { eprintln!("plan {} reach={reach} base={} plan={} windows={} own={} len={}", first.path(), had, plan.is_some(), plan.as_ref().map_or(0, |p| p.windows.len()), plan.as_ref().map_or(0, |p| p.owned_bytes()), text.len()); }
+                let whole =
+                    || Blob { bytes: &text, origin: first.clone(), also: &places[1..], repeat: false, window: None };
+                let mut got = sink.version(whole(), plan.as_ref());
+                if matches!(got, Versioned::Retry) {
+                    if std::env::var_os("KH_DEBUG").is_some() { eprintln!("retry {}", first.path()); }
+                    got = sink.version(whole(), None);
+                }
+                match got {
+                    Versioned::Scanned { matched, findings } => {
+                        record = findings.map(|findings| delta::Base {
+                            path: first.path().to_string(),
+                            hashes: lines.hashes,
+                            findings,
+                        });
+                        matched
+                    }
+                    Versioned::Retry => false,
+                }
+            }
+            content => deliver(content, id, places, false, sink),
+        },
+    };
+    finish(store, id, base, record, hit)
+}
+
+/// Done with a version: lets go of its base, records it.
+fn finish(store: &Store, id: Oid, base: Option<Oid>, record: Option<delta::Base>, hit: bool) -> bool {
+    if let Some(b) = base {
+        store.release(b);
+    }
+    store.put(id, record);
+    hit
+}
+
 /// Reads one blob and hands it to the sink for `places` (non-empty). `repeat`: its bytes were
 /// scanned and counted before, for other places (a blob that did match, so it reads and
 /// classifies as text again). Returns whether anything matched.
@@ -455,10 +551,24 @@ fn read_one(
     repeat: bool,
     sink: &mut impl BlobSink,
 ) -> bool {
+    match read(repo, id, places, max, sink) {
+        Some(blob) => deliver(classify(blob.content(), max), id, places, repeat, sink),
+        None => false,
+    }
+}
+
+/// Reads a blob, or tells the sink why not (too large, unreadable).
+fn read<'r>(
+    repo: Option<&'r Repository>,
+    id: Oid,
+    places: &[Origin],
+    max: u64,
+    sink: &mut impl BlobSink,
+) -> Option<git2::Blob<'r>> {
     let first = &places[0];
     let Some(repo) = repo else {
         sink.skipped(first.path(), SkipReason::GitObjectError, 0, "cannot open the repository");
-        return false;
+        return None;
     };
     let what = || format!("{} (blob {id})", first.path());
     if let Ok(odb) = repo.odb()
@@ -466,16 +576,21 @@ fn read_one(
         && size as u64 > max
     {
         sink.skipped(&what(), SkipReason::TooLarge, size as u64, "");
-        return false;
+        return None;
     }
-    let blob = match repo.find_blob(id) {
-        Ok(blob) => blob,
+    match repo.find_blob(id) {
+        Ok(blob) => Some(blob),
         Err(e) => {
             sink.skipped(&what(), SkipReason::GitObjectError, 0, e.message());
-            return false;
+            None
         }
-    };
-    match classify(blob.content(), max) {
+    }
+}
+
+/// Hands a read blob's content to the sink.
+fn deliver(content: Content<'_>, id: Oid, places: &[Origin], repeat: bool, sink: &mut impl BlobSink) -> bool {
+    let first = &places[0];
+    match content {
         Content::Text(text) => {
             sink.blob(Blob { bytes: &text, origin: first.clone(), also: &places[1..], repeat, window: None })
         }
@@ -483,7 +598,7 @@ fn read_one(
             sink.archive(Blob { bytes, origin: first.clone(), also: &places[1..], repeat, window: None })
         }
         Content::Skip(reason, n) => {
-            sink.skipped(&what(), reason, n, "");
+            sink.skipped(&format!("{} (blob {id})", first.path()), reason, n, "");
             false
         }
     }

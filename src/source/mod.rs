@@ -3,6 +3,7 @@
 //! A source reads bytes and hands each [`Blob`] to a [`BlobSink`], or tells the sink why it
 //! skipped something ([`SkipReason`]): nothing read or skipped goes uncounted.
 
+pub mod delta;
 pub mod encrypted;
 pub mod fs;
 pub mod git_history;
@@ -225,12 +226,40 @@ impl fmt::Display for SkipReason {
     }
 }
 
+/// What [`BlobSink::version`] did.
+#[derive(Debug)]
+pub enum Versioned {
+    /// Scanned: whether anything matched, and the findings before policy when recorded.
+    Scanned {
+        /// Anything matched (reported or suppressed).
+        matched: bool,
+        /// Every finding before policy (None: not recorded).
+        findings: Option<Vec<crate::finding::Finding>>,
+    },
+    /// The plan cannot stand (a match in a window reaches past what it can see): nothing
+    /// was reported; scan the blob whole.
+    Retry,
+}
+
 /// Receives blobs and skips from a source (one sink per worker thread).
 pub trait BlobSink {
     /// A blob to scan; returns whether anything matched in it (reported or suppressed).
     fn blob(&mut self, blob: Blob<'_>) -> bool;
     /// Something not scanned, why, and details for the warning.
     fn skipped(&mut self, path: &str, reason: SkipReason, bytes: u64, detail: &str);
+    /// How far around a change the rules must see to match a version of a file as they would
+    /// the whole blob ([`delta`]); 0 (the default): never match by parts.
+    fn reach(&self) -> usize {
+        0
+    }
+    /// A blob of history read as a version of its path ([`delta`]): matches the windows of
+    /// `plan` (the whole blob without one), adds the plan's carried findings, and returns the
+    /// blob's findings before policy for its next version. Sinks that keep no record scan the
+    /// blob whole and return no findings, so no plan is ever made for them.
+    fn version(&mut self, blob: Blob<'_>, plan: Option<&delta::Plan>) -> Versioned {
+        let _ = plan;
+        Versioned::Scanned { matched: self.blob(blob), findings: None }
+    }
     /// An archive (zip, tar, compressed stream): by default not opened and counted as binary;
     /// the scan's sink opens it and hands its members to [`BlobSink::blob`].
     fn archive(&mut self, blob: Blob<'_>) -> bool {

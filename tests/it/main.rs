@@ -20,6 +20,7 @@ mod git;
 mod gitleaks_compat;
 mod hostile;
 mod image;
+mod incremental;
 mod look_alikes;
 mod pre_commit_framework;
 mod pre_receive;
