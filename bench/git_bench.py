@@ -5,7 +5,8 @@
     python3 bench/git_bench.py staged [--files 10000] [--changed 10] [--runs 30]
 
 history: scans the whole history of a bare repository (e.g. a bare clone of rust-lang/cargo)
-with keyhound, gitleaks, betterleaks and Kingfisher, interleaved round by round, next to the
+with keyhound (changed regions, the default, and `--full-blobs`), gitleaks, betterleaks and
+Kingfisher, interleaved round by round, next to the
 physical limit `git cat-file --batch-all-objects --batch` (inflate every object once). Prints
 median wall time, peak RSS (the largest process) and the ratios, round by round.
 
@@ -49,6 +50,8 @@ def history(args):
     cmds = {
         "cat-file": ["sh", "-c", "exec git -C '%s' cat-file --batch-all-objects --batch >/dev/null" % repo],
         "keyhound": [KEYHOUND, "scan", "--git", repo, "--format", "json", "-o", os.path.join(out, "kh.json"), "--quiet"],
+        "keyhound-full": [KEYHOUND, "scan", "--git", repo, "--full-blobs", "--format", "json", "-o",
+                          os.path.join(out, "khf.json"), "--quiet"],
         "gitleaks": [os.path.join(PEERS, "gitleaks"), "git", repo, "-r", os.path.join(out, "gl.json"), "-f", "json",
                      "--no-banner", "--log-level", "error"],
         "betterleaks": [os.path.join(PEERS, "betterleaks"), "git", repo, "-o", os.path.join(out, "bl.json"), "--no-banner",
@@ -63,8 +66,34 @@ def history(args):
             w, rss, code = timed(cmds[t])
             res[t].append((w, rss))
             print("round %d  %-12s %8.2f s  %7.0f MiB  exit %d" % (i + 1, t, w, rss, code), flush=True)
-    report(res, tools, ["cat-file", "gitleaks", "kingfisher"])
+    report(res, tools, ["cat-file", "keyhound-full", "gitleaks", "kingfisher"])
+    same_findings(out)
     shutil.rmtree(out, ignore_errors=True)
+
+
+def same_findings(out):
+    """Incremental (changed regions) against --full-blobs: the same findings, and the bytes matched."""
+    import json
+    reports = {}
+    for name in ("kh", "khf"):
+        path = os.path.join(out, name + ".json")
+        if os.path.exists(path):
+            with open(path) as f:
+                reports[name] = json.load(f)
+    if "kh" not in reports:
+        return
+    s = reports["kh"]["stats"]
+    unchanged = s.get("bytes_unchanged", 0)
+    print("\nkeyhound: %d blob bytes, %d matched (%.1f %%), %d versions matched by their changed lines only"
+          % (s["bytes_scanned"], s["bytes_scanned"] - unchanged, 100.0 * (s["bytes_scanned"] - unchanged)
+             / max(1, s["bytes_scanned"]), s.get("versions_incremental", 0)))
+    if "khf" in reports:
+        key = lambda f: (f["rule"], f["path"], f["line"], f["column"], f["end_line"], f["end_column"],
+                         f["fingerprint"], (f.get("commit") or {}).get("id"))
+        a = set(map(key, reports["kh"]["findings"]))
+        b = set(map(key, reports["khf"]["findings"]))
+        print("findings: %d incremental, %d whole blobs; only incremental %d, only whole %d"
+              % (len(a), len(b), len(a - b), len(b - a)))
 
 
 def report(res, tools, bases):
@@ -129,7 +158,7 @@ def main():
     h = sub.add_parser("history")
     h.add_argument("--repo", required=True, help="a bare clone, e.g. of rust-lang/cargo")
     h.add_argument("--runs", type=int, default=2)
-    h.add_argument("--tools", default="cat-file keyhound gitleaks betterleaks kingfisher")
+    h.add_argument("--tools", default="cat-file keyhound keyhound-full gitleaks betterleaks kingfisher")
     s = sub.add_parser("staged")
     s.add_argument("--files", type=int, default=10000)
     s.add_argument("--changed", type=int, default=10)

@@ -229,28 +229,28 @@ impl Worker<'_> {
 impl Worker<'_> {
     /// Matches a blob (or a window of one) and builds its findings before policy: the
     /// matches it owns and what its encoded spans decode to, at their place in the file.
-    /// With `longest`, returns None when an owned match reaches further than that many bytes
-    /// or the decoding budget runs out (a window of a new version: scan the blob whole).
-    fn find(&mut self, blob: &Blob<'_>, longest: Option<usize>) -> Option<Vec<Finding>> {
+    /// With `within`, returns None when an owned match reaches out of that range of the
+    /// bytes, or the decoding budget runs out (a window of a new version: scan it whole).
+    fn find(&mut self, blob: &Blob<'_>, within: Option<std::ops::Range<usize>>) -> Option<Vec<Finding>> {
         let paths: Vec<&str> = std::iter::once(&blob.origin).chain(blob.also).map(Origin::path).collect();
         let mut raw = self.matcher.scan_at(blob.bytes, &paths);
         if let Some(w) = blob.window {
             raw.retain(|m| w.own.contains(&m.secret.start));
         }
-        if let Some(n) = longest {
-            let reach = |m: &crate::matcher::RawMatch| {
+        if let Some(keep) = &within {
+            let inside = |m: &crate::matcher::RawMatch| {
                 let lo = m.span.start.min(m.secret.start).min(m.pair.as_ref().map_or(usize::MAX, |p| p.start));
                 let hi = m.span.end.max(m.secret.end).max(m.pair.as_ref().map_or(0, |p| p.end));
-                hi - lo
+                keep.start <= lo && hi <= keep.end
             };
-            if raw.iter().any(|m| reach(m) > n) {
+            if !raw.iter().all(inside) {
                 return None;
             }
         }
         let mut found = finding::build(blob.bytes, &blob.origin, &raw, self.matcher.detector().rules().rules());
         let over = self.decoded(blob, &paths, &raw, &mut found);
         if over > 0 {
-            if longest.is_some() {
+            if within.is_some() {
                 return None;
             }
             self.local.stats.skip(SkipReason::DecodeLimit, 0);
@@ -344,7 +344,7 @@ impl BlobSink for Worker<'_> {
         matched
     }
 
-    fn reach(&self) -> usize {
+    fn reach(&self) -> delta::Reach {
         self.matcher.detector().reach()
     }
 
@@ -352,54 +352,37 @@ impl BlobSink for Worker<'_> {
         if blob.window.is_some() || blob.repeat || !blob.also.is_empty() || blob.bytes.len() > self.geometry.size {
             return Versioned::Scanned { matched: self.blob(blob), findings: None };
         }
-        let found = match plan {
-            None => self.find(&blob, None).unwrap_or_default(),
-            Some(plan) => {
-                let id = match &blob.origin {
-                    Origin::Git { blob, .. } => Some(blob.clone()),
-                    _ => None,
-                };
-                let mut found: Vec<Finding> = plan
-                    .carried
-                    .iter()
-                    .map(|f| {
-                        let mut g = f.at(&blob.origin);
-                        g.blob.clone_from(&id);
-                        g
-                    })
-                    .collect();
-                let longest = plan.reach / 2;
-                for (range, w) in &plan.windows {
-                    let part = Blob {
-                        bytes: &blob.bytes[range.clone()],
-                        origin: blob.origin.clone(),
-                        window: Some(w),
-                        ..blob
-                    };
-                    match self.find(&part, Some(longest)) {
-                        Some(f) => found.extend(f),
-                        None => return Versioned::Retry,
-                    }
-                }
-                // a secret found as written in the blob is not reported again decoded from it
-                let plain: HashSet<String> =
-                    found.iter().filter(|f| f.decoded.is_empty()).map(|f| f.fingerprint.to_string()).collect();
-                found.retain(|f| f.decoded.is_empty() || !plain.contains(f.fingerprint.as_str()));
-                found.sort_by_key(|f| (f.location, f.rule_index));
-                found
-            }
+        let Some(plan) = plan else {
+            let found = self.find(&blob, None).unwrap_or_default();
+            let record = found.clone();
+            let matched = self.judge(&blob, found);
+            let len = blob.bytes.len() as u64;
+            self.local.stats.files_scanned += 1;
+            self.local.stats.bytes_scanned += len;
+            self.hooks.progress.blob(len);
+            return Versioned::Scanned { matched, findings: Some(record) };
         };
-        let record = found.clone();
-        let matched = self.judge(&blob, found);
-        let len = blob.bytes.len() as u64;
-        self.local.stats.files_scanned += 1;
-        self.local.stats.bytes_scanned += len;
-        if let Some(plan) = plan {
-            self.local.stats.versions_incremental += 1;
-            self.local.stats.bytes_unchanged += len - plan.owned_bytes() as u64;
+        let mut found = Vec::new();
+        for (range, w) in &plan.windows {
+            let part = Blob { bytes: &blob.bytes[range.clone()], origin: blob.origin.clone(), window: Some(w), ..blob };
+            match self.find(&part, Some(plan.trusted(range, blob.bytes.len()))) {
+                Some(f) => found.extend(f),
+                None => return Versioned::Retry,
+            }
         }
-        self.hooks.progress.blob(len);
-        Versioned::Scanned { matched, findings: Some(record) }
+        self.hooks.progress.blob(blob.bytes.len() as u64);
+        Versioned::Parts(found)
+    }
+
+    fn settle(&mut self, version: &delta::Partial, found: Vec<Finding>) -> bool {
+        let blob = Blob { bytes: &[], origin: version.origin.clone(), also: &[], repeat: false, window: None };
+        let matched = self.judge(&blob, found);
+        let s = &mut self.local.stats;
+        s.files_scanned += 1;
+        s.bytes_scanned += version.len as u64;
+        s.versions_incremental += 1;
+        s.bytes_unchanged += (version.len - version.plan.owned_bytes()) as u64;
+        matched
     }
 
     fn archive(&mut self, blob: Blob<'_>) -> bool {

@@ -85,12 +85,19 @@ impl Detector {
     }
 
     /// How far around a match the rules look, at most: how far before its keyword a rule's
-    /// regex may start (the name of an assignment, a prefix), and how far a pair's second
-    /// part may be. Text this far around a change is enough to match it as in the whole blob
-    /// ([`crate::source::delta`]); a rule's window *after* its keyword only bounds how long
-    /// its match may be, and a match longer than the context is never trusted there.
-    pub fn reach(&self) -> usize {
-        self.rules.rules().iter().map(|r| r.window_before).max().unwrap_or(0).max(PAIR_REACH)
+    /// regex may start (the name of an assignment, a prefix), and how many lines away a
+    /// pair's second part may be. Text this far around a change is enough to match it as in
+    /// the whole blob ([`crate::source::delta`]); a rule's window *after* its keyword only
+    /// bounds how long its match may be, and a match that reaches the edge of what a window
+    /// of a changed part holds is never trusted there.
+    pub fn reach(&self) -> crate::source::delta::Reach {
+        let rules = self.rules.rules();
+        crate::source::delta::Reach {
+            bytes: rules.iter().map(|r| r.window_before).max().unwrap_or(0).max(crate::assign::MAX_NAME),
+            // two more lines: a name on the line before a value, a closing tag after it
+            lines: rules.iter().filter_map(|r| r.pair.as_ref().map(|p| p.within_lines)).max().unwrap_or(0) + 2,
+            far: PAIR_REACH,
+        }
     }
 
     /// A per-thread matcher.

@@ -3,33 +3,36 @@
 //! A history holds many versions of each often-edited file (lock files, generated JSON,
 //! translations, docs), and each version is a blob of its own; scanning each in full reads the
 //! unchanged bytes again and again. When a blob is a new version of a path whose previous
-//! version (its *base*) was scanned in this run, the two are compared line by line
+//! version (its *base*) was read in this run, the two are compared line by line
 //! ([`imara_diff`], histogram algorithm, on keyed 64-bit hashes of the lines), and:
 //!
-//! - the changed lines, widened by [`reach`] bytes on each side (the *owned* part), are matched
-//!   in a [window](super::window) that keeps `reach` more bytes of context around them, so
-//!   every rule sees what it would see in the whole blob (a name on the line before, the other
-//!   half of a pair, a keyword's window);
-//! - the base's findings that lie in unchanged lines outside the owned part are carried over,
+//! - the changed lines, widened by the matcher's [`Reach`] (the bytes a rule may look at
+//!   before its keyword, the lines to a pair's second part), form the *owned* part of a
+//!   [window](super::window) that holds as much again before and after, so every rule sees
+//!   there what it sees in the whole blob; windows less than 8 KiB apart are merged;
+//! - the base's findings that lie in unchanged lines outside the owned parts are carried over,
 //!   moved to their lines in the new version;
-//! - a base finding that touches a changed line but lies outside the owned part, or a match
-//!   found in a window that is longer than half the reach, cannot be trusted to be what a
-//!   whole-blob scan gives: the blob is then scanned whole.
+//! - a base finding that touches a changed line outside the owned parts, or a match in a
+//!   window that reaches its edge (it could start earlier or go on), cannot be trusted to be
+//!   what a whole-blob scan gives: the version is then scanned whole.
 //!
 //! First versions, renamed paths, blobs under [`MIN_BYTES`] (cheaper to match than to diff),
 //! notebooks, credential files (parsed whole), Kubernetes Secret manifests (decoded by
-//! document) and text with PEM blocks (matches longer than the reach) are scanned whole. The
-//! findings are those of a whole-blob scan of every version; `--full-blobs` turns this off.
+//! document) and text with PEM blocks (matches of many lines) are scanned whole. The findings
+//! are those of a whole-blob scan of every version (a test compares the two on generated
+//! histories); `--full-blobs` turns this off.
 //!
-//! The walk (one thread) names each blob's base; a worker waits for its base's record in the
-//! [`Store`] (the base was queued earlier, so it is being or has been scanned, never behind
-//! the waiting worker) and records its own for the next version. Records are dropped when no
-//! path has them as last version and no queued blob uses them as base.
+//! No worker waits for another: the walk (one thread) names each blob's base; a worker
+//! compares a version with its base's line hashes (recorded by the worker that read the base,
+//! or computed from the base's bytes if that worker is not there yet) and matches the changed
+//! parts; after the walk, the versions matched by parts are settled in walk order, each base
+//! before its later versions: carried findings added, all judged like any blob's findings.
+//! Line hashes are dropped when no path has the blob as last version and no queued version
+//! uses it as base; findings (before policy) stay until the versions are settled.
 
 use std::collections::HashMap;
-use std::hash::BuildHasher;
 use std::ops::Range;
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Mutex};
 
 use git2::Oid;
 use imara_diff::intern::{InternedInput, TokenSource};
@@ -38,38 +41,60 @@ use imara_diff::{Algorithm, diff};
 use crate::finding::{Finding, Location};
 use crate::source::window::Window;
 
-/// Blobs smaller than this are scanned whole: matching them costs less than comparing.
-pub const MIN_BYTES: usize = 64 << 10;
+/// Bytes at the end of a window where a match is not trusted (it could go on past the end).
+const TAIL: usize = 256;
 
-/// What a scanned version leaves for the next one.
+/// Windows closer than this are matched as one: each window costs a call of the matcher (its
+/// keyword search setup, the decoders), more than matching a few KiB of text between two.
+const MERGE_GAP: usize = 8 << 10;
+
+/// Blobs smaller than this are scanned whole: matching them costs less than comparing.
+pub const MIN_BYTES: usize = 16 << 10;
+
+/// A version matched by parts, waiting for its base's findings ([`Store::settle_all`]).
 #[derive(Debug)]
-pub struct Base {
-    /// The path it was scanned at (rules and file kinds depend on the path).
-    pub path: String,
-    /// Keyed hash of each line (with its line break).
-    pub hashes: Vec<u64>,
-    /// Its findings before policy (as a whole-blob scan gives them).
-    pub findings: Vec<Finding>,
+pub struct Partial {
+    /// The base.
+    pub base: Oid,
+    /// Where it is.
+    pub origin: super::Origin,
+    /// Its length in bytes.
+    pub len: usize,
+    /// The plan it was matched by.
+    pub plan: Plan,
+    /// What the windows found (before policy).
+    pub found: Vec<Finding>,
 }
 
 #[derive(Debug)]
-enum Slot {
+enum State {
+    /// Queued, not yet read.
     Pending,
-    Ready(Arc<Base>),
+    /// Matched by parts; settled after the walk.
+    Partial(Box<Partial>),
+    /// Every finding before policy.
+    Done(Arc<Vec<Finding>>),
+    /// Not recorded (not text, too small, not eligible): later versions are scanned whole.
     Unusable,
 }
 
 #[derive(Debug)]
 struct Entry {
-    slot: Slot,
+    /// The path it was queued under.
+    path: String,
+    /// Position in the walk.
+    seq: u64,
+    /// Paths whose last version it is, and later versions that use it as base.
     refs: usize,
+    hashes: Option<Arc<Vec<u64>>>,
+    state: State,
 }
 
-/// The records of scanned versions that later versions may use as base.
+/// The records of versions that later versions use as base.
 #[derive(Debug, Default)]
 pub struct Store {
     entries: Mutex<HashMap<Oid, Entry>>,
-    ready: Condvar,
+    next: std::sync::atomic::AtomicU64,
     /// Keyed per process (lines cannot be crafted to collide), and fast on short lines:
     /// hashing every line of every large version is most of what comparing costs.
     hasher: ahash::RandomState,
@@ -80,12 +105,20 @@ impl Store {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The walk: `id` is queued for scanning and will be recorded.
-    pub fn expect(&self, id: Oid) {
-        self.lock().entry(id).or_insert(Entry { slot: Slot::Pending, refs: 0 });
+    /// The walk: `id` is queued for scanning at `path` and will be recorded.
+    pub fn expect(&self, id: Oid, path: &str) {
+        let seq = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.lock().entry(id).or_insert(Entry {
+            path: path.to_string(),
+            seq,
+            refs: 0,
+            hashes: None,
+            state: State::Pending,
+        });
     }
 
-    /// Someone (a path whose last version it is, a queued blob using it as base) needs `id`.
+    /// Someone (a path whose last version it is, a later version using it as base) needs
+    /// `id`; false when it is not recorded.
     pub fn retain(&self, id: Oid) -> bool {
         match self.lock().get_mut(&id) {
             Some(e) => {
@@ -96,39 +129,103 @@ impl Store {
         }
     }
 
-    /// One user of `id` is done with it; the record goes with the last.
+    /// One user of `id` is done with it: with the last, its line hashes go (its findings
+    /// stay until the versions matched by parts are settled, [`Store::settle_all`]).
     pub fn release(&self, id: Oid) {
-        let mut map = self.lock();
-        if let Some(e) = map.get_mut(&id) {
+        if let Some(e) = self.lock().get_mut(&id) {
             e.refs = e.refs.saturating_sub(1);
-            if e.refs == 0 && !matches!(e.slot, Slot::Pending) {
-                map.remove(&id);
-            }
-        }
-    }
-
-    /// A worker: the record of `id` (None: it cannot serve as a base).
-    pub fn put(&self, id: Oid, base: Option<Base>) {
-        let mut map = self.lock();
-        if let Some(e) = map.get_mut(&id) {
             if e.refs == 0 {
-                map.remove(&id);
-            } else {
-                e.slot = base.map_or(Slot::Unusable, |b| Slot::Ready(Arc::new(b)));
+                e.hashes = None;
             }
         }
-        drop(map);
-        self.ready.notify_all();
     }
 
-    /// The record of `id`, waiting while it is being scanned.
-    pub fn wait(&self, id: Oid) -> Option<Arc<Base>> {
-        let mut map = self.lock();
-        loop {
-            match map.get(&id).map(|e| &e.slot) {
-                Some(Slot::Pending) => map = self.ready.wait(map).unwrap_or_else(|e| e.into_inner()),
-                Some(Slot::Ready(b)) => return Some(Arc::clone(b)),
-                _ => return None,
+    /// The path a blob was queued under and its line hashes, if its worker recorded them.
+    pub fn base(&self, id: Oid) -> Option<(String, Option<Arc<Vec<u64>>>)> {
+        let map = self.lock();
+        let e = map.get(&id)?;
+        match e.state {
+            State::Unusable => None,
+            _ => Some((e.path.clone(), e.hashes.clone())),
+        }
+    }
+
+    /// A worker: the line hashes of `id`, as soon as they are known.
+    pub fn hashes(&self, id: Oid, hashes: Arc<Vec<u64>>) {
+        if let Some(e) = self.lock().get_mut(&id)
+            && e.refs > 0
+        {
+            e.hashes = Some(hashes);
+        }
+    }
+
+    /// A worker: `id` was scanned whole (its findings before policy), or could not be
+    /// recorded (None).
+    pub fn done(&self, id: Oid, findings: Option<Vec<Finding>>) {
+        if let Some(e) = self.lock().get_mut(&id) {
+            e.state = findings.map_or(State::Unusable, |f| State::Done(Arc::new(f)));
+            if matches!(e.state, State::Unusable) {
+                e.hashes = None;
+            }
+        }
+    }
+
+    /// A worker: `id` was matched by parts.
+    pub fn partial(&self, id: Oid, partial: Partial) {
+        if let Some(e) = self.lock().get_mut(&id) {
+            e.state = State::Partial(Box::new(partial));
+        }
+    }
+
+    /// After the walk: settles every version matched by parts, in walk order (a base before
+    /// its later versions). `settle` gets the version's id, what was found (its windows'
+    /// findings and the carried ones), or None when carrying cannot stand (then it scans the
+    /// version whole and returns the findings, None if it cannot); it returns the findings
+    /// to record.
+    pub fn settle_all(&self, mut settle: impl FnMut(Oid, &Partial, Option<Vec<Finding>>) -> Option<Vec<Finding>>) {
+        let mut order: Vec<(u64, Oid)> = self
+            .lock()
+            .iter()
+            .filter(|(_, e)| matches!(e.state, State::Partial(_)))
+            .map(|(id, e)| (e.seq, *id))
+            .collect();
+        order.sort_unstable();
+        for (_, id) in order {
+            let p = {
+                let mut map = self.lock();
+                let Some(e) = map.get_mut(&id) else { continue };
+                match std::mem::replace(&mut e.state, State::Pending) {
+                    State::Partial(p) => p,
+                    other => {
+                        e.state = other;
+                        continue;
+                    }
+                }
+            };
+            let base = match self.lock().get(&p.base).map(|e| &e.state) {
+                Some(State::Done(f)) => Some(Arc::clone(f)),
+                _ => None,
+            };
+            let found = base.and_then(|b| carry(&b, &p.plan)).map(|mut carried| {
+                let id = match &p.origin {
+                    super::Origin::Git { blob, .. } => Some(blob.clone()),
+                    _ => None,
+                };
+                for f in &mut carried {
+                    *f = f.at(&p.origin);
+                    f.blob.clone_from(&id);
+                }
+                carried.extend(p.found.iter().cloned());
+                // a secret found as written in the blob is not reported again decoded from it
+                let plain: std::collections::HashSet<String> =
+                    carried.iter().filter(|f| f.decoded.is_empty()).map(|f| f.fingerprint.to_string()).collect();
+                carried.retain(|f| f.decoded.is_empty() || !plain.contains(f.fingerprint.as_str()));
+                carried.sort_by_key(|f| (f.location, f.rule_index));
+                carried
+            });
+            let record = settle(id, &p, found);
+            if let Some(e) = self.lock().get_mut(&id) {
+                e.state = record.map_or(State::Unusable, |f| State::Done(Arc::new(f)));
             }
         }
     }
@@ -153,7 +250,7 @@ impl Store {
             .enumerate()
             .map(|(i, &s)| self.hasher.hash_one(&bytes[s..starts.get(i + 1).copied().unwrap_or(bytes.len())]))
             .collect();
-        Lines { starts, hashes, len: bytes.len() }
+        Lines { starts, hashes: Arc::new(hashes), len: bytes.len() }
     }
 }
 
@@ -162,7 +259,7 @@ impl Store {
 pub struct Lines {
     starts: Vec<usize>,
     /// Keyed hash of each line.
-    pub hashes: Vec<u64>,
+    pub hashes: Arc<Vec<u64>>,
     len: usize,
 }
 
@@ -170,11 +267,6 @@ impl Lines {
     /// Byte offset where line `i` (0-based) starts; the blob's length past the last.
     fn start(&self, i: usize) -> usize {
         self.starts.get(i).copied().unwrap_or(self.len)
-    }
-
-    /// The line holding byte `at` (0-based).
-    fn line_of(&self, at: usize) -> usize {
-        self.starts.partition_point(|&s| s <= at).saturating_sub(1)
     }
 }
 
@@ -184,17 +276,75 @@ pub struct Plan {
     /// Parts of the blob to match (byte ranges), each owning its changed lines and their
     /// surroundings.
     pub windows: Vec<(Range<usize>, Window)>,
-    /// The base's findings in unchanged lines, at their lines in the new version.
-    pub carried: Vec<Finding>,
-    /// How far around the changes the windows look: a match found in them that is longer
-    /// than half of it cannot be trusted (see the module header).
-    pub reach: usize,
+    /// Changed lines: (base, new version), 0-based.
+    hunks: Vec<(Range<usize>, Range<usize>)>,
+    /// Lines of the new version the windows own.
+    owned: Vec<Range<usize>>,
+    /// How far around the changes the windows look.
+    reach: Reach,
+}
+
+/// How far around a match the rules look ([`crate::matcher::Detector::reach`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reach {
+    /// Bytes before a keyword (and so before a match) that a rule may look at.
+    pub bytes: usize,
+    /// Lines around a match that a rule may look at (a pair's second part)…
+    pub lines: usize,
+    /// …but no further than this many bytes.
+    pub far: usize,
+}
+
+impl Reach {
+    /// Whether the rules can be matched by parts at all.
+    pub fn is_some(&self) -> bool {
+        *self != Reach::default()
+    }
+
+    /// The first line of the text this reach needs before line `from`.
+    fn back(&self, lines: &Lines, from: usize) -> usize {
+        let end = lines.start(from);
+        let mut l = from;
+        while l > 0 {
+            let (n, b) = (from - l, end - lines.start(l));
+            if (n >= self.lines || b >= self.far) && b >= self.bytes {
+                break;
+            }
+            l -= 1;
+        }
+        l
+    }
+
+    /// The line after the text this reach needs from line `to` (exclusive) on.
+    fn forward(&self, lines: &Lines, to: usize) -> usize {
+        let start = lines.start(to);
+        let mut l = to;
+        let n = lines.starts.len();
+        while l < n {
+            let (k, b) = (l - to, lines.start(l) - start);
+            if (k >= self.lines || b >= self.far) && b >= self.bytes {
+                break;
+            }
+            l += 1;
+        }
+        l
+    }
 }
 
 impl Plan {
     /// Bytes the windows own (what is matched anew).
     pub fn owned_bytes(&self) -> usize {
         self.windows.iter().map(|(_, w)| w.own.len()).sum()
+    }
+
+    /// Where in the window over `range` (of a blob of `len` bytes) a match must lie to be
+    /// what a whole-blob scan finds: not in the reach before the window's start, where the
+    /// regex could have started earlier, and not at its end, where it could go on.
+    pub fn trusted(&self, range: &Range<usize>, len: usize) -> Range<usize> {
+        let size = range.len();
+        let lo = if range.start == 0 { 0 } else { self.reach.bytes.min(size) };
+        let hi = if range.end >= len { size } else { size.saturating_sub(TAIL) };
+        lo..hi.max(lo)
     }
 }
 
@@ -211,10 +361,11 @@ impl<'a> TokenSource for Hashes<'a> {
     }
 }
 
-/// Plans the scan of a new version (`lines` of `bytes`) against its base, each window's owned
-/// part `reach` bytes around the changes and its context `reach` more. None: scan it whole.
-pub fn plan(base: &Base, lines: &Lines, reach: usize) -> Option<Plan> {
-    let (a, b) = (&base.hashes, &lines.hashes);
+/// Plans the scan of a new version (`lines`) against its base's line hashes, each window's
+/// owned part `reach` bytes around the changes and its context `reach` more. None: scan it
+/// whole.
+pub fn plan(a: &[u64], lines: &Lines, reach: Reach) -> Option<Plan> {
+    let b = &lines.hashes[..];
     if a.len() >= i32::MAX as usize / 2 || b.len() >= i32::MAX as usize / 2 {
         return None;
     }
@@ -230,12 +381,10 @@ pub fn plan(base: &Base, lines: &Lines, reach: usize) -> Option<Plan> {
     // owned and context line ranges of the new version, merged where contexts meet
     let mut parts: Vec<(Range<usize>, Range<usize>)> = Vec::new();
     for (_, y) in &hunks {
-        let (lo, hi) = (lines.start(y.start), lines.start(y.end));
-        let own = lines.line_of(lo.saturating_sub(reach))..line_after(lines, hi + reach);
-        let ctx = lines.line_of(lines.start(own.start).saturating_sub(reach))
-            ..line_after(lines, lines.start(own.end) + reach);
+        let own = reach.back(lines, y.start)..reach.forward(lines, y.end).max(y.start + 1).min(b.len());
+        let ctx = reach.back(lines, own.start)..reach.forward(lines, own.end);
         match parts.last_mut() {
-            Some((o, c)) if ctx.start <= c.end => {
+            Some((o, c)) if lines.start(ctx.start) <= lines.start(c.end) + MERGE_GAP => {
                 o.end = o.end.max(own.end);
                 c.end = c.end.max(ctx.end);
             }
@@ -259,28 +408,36 @@ pub fn plan(base: &Base, lines: &Lines, reach: usize) -> Option<Plan> {
             (offset..lines.start(ctx.end), w)
         })
         .collect();
-    let owned = |line: usize| parts.iter().any(|(o, _)| o.contains(&line));
+    let owned = parts.into_iter().map(|(o, _)| o).collect();
+    Some(Plan { windows, hunks, owned, reach })
+}
+
+/// The base's findings (before policy) in unchanged lines outside the windows, moved to their
+/// lines in the new version; None when one touches a change outside the windows (what it
+/// became is not known: scan the version whole).
+pub fn carry(base: &[Finding], plan: &Plan) -> Option<Vec<Finding>> {
+    let hunks = &plan.hunks;
+    let owned = |line: usize| plan.owned.iter().any(|o| o.contains(&line));
     let mut carried = Vec::new();
-    for f in &base.findings {
+    for f in base {
         let (lo, hi) = extent(f);
         // a change inside the finding's lines, or an insertion between two of them
         let touched = hunks
             .iter()
             .any(|(x, _)| if x.is_empty() { lo < x.start && x.start <= hi } else { x.start <= hi && lo < x.end });
-        let (at, _) = map_line(&hunks, f.secret_location.line.saturating_sub(1));
+        let (at, _) = map_line(hunks, f.secret_location.line.saturating_sub(1));
         if owned(at) {
             // matched anew: found there again, changed, or gone
             continue;
         }
         if touched {
-            // changed where the windows do not look from where it starts
             return None;
         }
         let mut g = f.clone();
-        move_lines(&mut g, map_line(&hunks, lo).0 as isize - lo as isize);
+        move_lines(&mut g, map_line(hunks, lo).0 as isize - lo as isize);
         carried.push(g);
     }
-    Some(Plan { windows, carried, reach })
+    Some(carried)
 }
 
 /// The line of the new version that line `s` of the base became (0-based), and whether it
@@ -302,11 +459,6 @@ fn map_line(hunks: &[(Range<usize>, Range<usize>)], s: usize) -> (usize, bool) {
         break;
     }
     ((s as isize + shift).max(0) as usize, false)
-}
-
-/// The line after the one holding byte `at` (exclusive end), at most the line count.
-fn line_after(lines: &Lines, at: usize) -> usize {
-    if at >= lines.len { lines.starts.len() } else { lines.line_of(at) + 1 }
 }
 
 /// A finding's first and last line, 0-based, over all its parts.

@@ -322,7 +322,7 @@ fn walk(
             let mut base = None;
             if let Some(store) = store {
                 if slot.is_none() {
-                    store.expect(id);
+                    store.expect(id, &path);
                 }
                 store.retain(id);
                 match last.insert(path.clone(), id) {
@@ -437,9 +437,7 @@ where
                     for (id, origin, base) in batch {
                         let places = std::slice::from_ref(&origin);
                         let hit = match &store {
-                            Some(store) => {
-                                read_version(repo.as_ref(), id, places, base, max, store, &mut sink)
-                            }
+                            Some(store) => read_version(repo.as_ref(), id, places, base, max, store, &mut sink),
                             None => read_one(repo.as_ref(), id, places, max, false, &mut sink),
                         };
                         if hit {
@@ -462,8 +460,13 @@ where
         drop(tx);
         en
     })?;
+    let mut matched = matched.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some(store) = &store {
+        let repo = Repository::open(path).ok();
+        let mut sink = make_sink();
+        settle(store, repo.as_ref(), max, &mut sink, &mut matched);
+    }
     // Blobs with a match that gained paths after they were scanned: report the new paths.
-    let matched = matched.into_inner().unwrap_or_else(|e| e.into_inner());
     let again: Vec<&BlobRef> = en.blobs.iter().filter(|b| b.origins.len() > 1 && matched.contains(&b.id)).collect();
     if !again.is_empty() {
         let repo = Repository::open(path).ok();
@@ -476,8 +479,9 @@ where
 }
 
 /// Reads a blob as a version of its path ([`delta`]): compares it with `base` (the previous
-/// version, when it was recorded at the same path) and has the sink match what changed, or
-/// the whole blob; records it for the next version. Returns whether anything matched.
+/// version at the same path, if recorded) and has the sink match what changed (settled after
+/// the walk), or the whole blob; records it for its next version. Returns whether anything
+/// matched in a blob scanned whole.
 fn read_version(
     repo: Option<&Repository>,
     id: Oid,
@@ -487,57 +491,98 @@ fn read_version(
     store: &Store,
     sink: &mut impl BlobSink,
 ) -> bool {
-    let mut record = None;
-    let hit = match read(repo, id, places, max, sink) {
-        None => false,
-        Some(blob) => match classify(blob.content(), max) {
-            Content::Text(text) => {
-                let reach = if text.len() >= delta::MIN_BYTES && delta::eligible(places[0].path(), &text) {
-                    sink.reach()
-                } else {
-                    0
-                };
-                if reach == 0 {
-                    return finish(store, id, base, None, deliver(Content::Text(text), id, places, false, sink));
-                }
-                let first = &places[0];
-                let lines = store.lines(&text);
-                let prior = base.and_then(|b| store.wait(b)).filter(|b| b.path == first.path());
-                let had = prior.is_some();
-                let plan = prior.and_then(|b| delta::plan(&b, &lines, reach));
-                if std::env::var_os("KH_DEBUG").is_some() { eprintln!("plan {} reach={reach} base={} plan={} windows={} own={} len={}", first.path(), had, plan.is_some(), plan.as_ref().map_or(0, |p| p.windows.len()), plan.as_ref().map_or(0, |p| p.owned_bytes()), text.len()); }
-                let whole =
-                    || Blob { bytes: &text, origin: first.clone(), also: &places[1..], repeat: false, window: None };
-                let mut got = sink.version(whole(), plan.as_ref());
-                if matches!(got, Versioned::Retry) {
-                    if std::env::var_os("KH_DEBUG").is_some() { eprintln!("retry {}", first.path()); }
-                    got = sink.version(whole(), None);
-                }
-                match got {
-                    Versioned::Scanned { matched, findings } => {
-                        record = findings.map(|findings| delta::Base {
-                            path: first.path().to_string(),
-                            hashes: lines.hashes,
-                            findings,
-                        });
-                        matched
-                    }
-                    Versioned::Retry => false,
-                }
+    let first = &places[0];
+    let blob = read(repo, id, places, max, sink);
+    let content = blob.as_ref().map(|b| classify(b.content(), max));
+    let text = match content {
+        Some(Content::Text(text)) if text.len() >= delta::MIN_BYTES && delta::eligible(first.path(), &text) => text,
+        other => {
+            if let Some(b) = base {
+                store.release(b);
             }
-            content => deliver(content, id, places, false, sink),
-        },
+            store.done(id, None);
+            return other.is_some_and(|c| deliver(c, id, places, false, sink));
+        }
     };
-    finish(store, id, base, record, hit)
-}
-
-/// Done with a version: lets go of its base, records it.
-fn finish(store: &Store, id: Oid, base: Option<Oid>, record: Option<delta::Base>, hit: bool) -> bool {
+    let reach = sink.reach();
+    let lines = store.lines(&text);
+    store.hashes(id, Arc::clone(&lines.hashes));
+    let prior = base.and_then(|b| {
+        let (at, hashes) = store.base(b)?;
+        if at != first.path() {
+            return None;
+        }
+        hashes.or_else(|| hashes_of(repo, b, &at, max, store))
+    });
     if let Some(b) = base {
         store.release(b);
     }
-    store.put(id, record);
-    hit
+    let whole = || Blob { bytes: &text, origin: first.clone(), also: &places[1..], repeat: false, window: None };
+    let plan = prior.filter(|_| reach.is_some()).and_then(|a| delta::plan(&a, &lines, reach));
+    if let (Some(b), Some(plan)) = (base, plan)
+        && let Versioned::Parts(found) = sink.version(whole(), Some(&plan))
+    {
+        store.partial(id, delta::Partial { base: b, origin: first.clone(), len: text.len(), plan, found });
+        return false;
+    }
+    match sink.version(whole(), None) {
+        Versioned::Scanned { matched, findings } => {
+            store.done(id, findings.filter(|_| reach.is_some()));
+            matched
+        }
+        _ => {
+            store.done(id, None);
+            false
+        }
+    }
+}
+
+/// The line hashes of a base whose worker has not recorded them yet (read here rather than
+/// waited for); None when it is not a version that can be compared.
+fn hashes_of(repo: Option<&Repository>, id: Oid, path: &str, max: u64, store: &Store) -> Option<Arc<Vec<u64>>> {
+    let blob = repo?.find_blob(id).ok()?;
+    match classify(blob.content(), max) {
+        Content::Text(text) if text.len() >= delta::MIN_BYTES && delta::eligible(path, &text) => {
+            Some(store.lines(&text).hashes)
+        }
+        _ => None,
+    }
+}
+
+/// After the walk: settles the versions matched by parts ([`Store::settle_all`]), scanning
+/// whole those whose carried findings cannot stand. Adds to `hits` those with findings.
+fn settle(store: &Store, repo: Option<&Repository>, max: u64, sink: &mut impl BlobSink, hits: &mut HashSet<Oid>) {
+    store.settle_all(|id, p, found| {
+        if let Some(found) = found {
+            let record = found.clone();
+            if sink.settle(p, found) {
+                hits.insert(id);
+            }
+            return Some(record);
+        }
+        let places = std::slice::from_ref(&p.origin);
+        let blob = read(repo, id, places, max, sink)?;
+        match classify(blob.content(), max) {
+            Content::Text(text) => {
+                let whole = Blob { bytes: &text, origin: p.origin.clone(), also: &[], repeat: false, window: None };
+                match sink.version(whole, None) {
+                    Versioned::Scanned { matched, findings } => {
+                        if matched {
+                            hits.insert(id);
+                        }
+                        findings
+                    }
+                    _ => None,
+                }
+            }
+            other => {
+                if deliver(other, id, places, false, sink) {
+                    hits.insert(id);
+                }
+                None
+            }
+        }
+    });
 }
 
 /// Reads one blob and hands it to the sink for `places` (non-empty). `repeat`: its bytes were

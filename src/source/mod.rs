@@ -229,13 +229,15 @@ impl fmt::Display for SkipReason {
 /// What [`BlobSink::version`] did.
 #[derive(Debug)]
 pub enum Versioned {
-    /// Scanned: whether anything matched, and the findings before policy when recorded.
+    /// Scanned whole: whether anything matched, and the findings before policy when recorded.
     Scanned {
         /// Anything matched (reported or suppressed).
         matched: bool,
         /// Every finding before policy (None: not recorded).
         findings: Option<Vec<crate::finding::Finding>>,
     },
+    /// Matched by parts: what the plan's windows found (before policy).
+    Parts(Vec<crate::finding::Finding>),
     /// The plan cannot stand (a match in a window reaches past what it can see): nothing
     /// was reported; scan the blob whole.
     Retry,
@@ -248,17 +250,24 @@ pub trait BlobSink {
     /// Something not scanned, why, and details for the warning.
     fn skipped(&mut self, path: &str, reason: SkipReason, bytes: u64, detail: &str);
     /// How far around a change the rules must see to match a version of a file as they would
-    /// the whole blob ([`delta`]); 0 (the default): never match by parts.
-    fn reach(&self) -> usize {
-        0
+    /// the whole blob ([`delta`]); none (the default): never match by parts.
+    fn reach(&self) -> delta::Reach {
+        delta::Reach::default()
     }
-    /// A blob of history read as a version of its path ([`delta`]): matches the windows of
-    /// `plan` (the whole blob without one), adds the plan's carried findings, and returns the
-    /// blob's findings before policy for its next version. Sinks that keep no record scan the
-    /// blob whole and return no findings, so no plan is ever made for them.
+    /// A blob of history read as a version of its path ([`delta`]). Without a plan: scans
+    /// the whole blob like [`BlobSink::blob`] and returns its findings before policy, for its
+    /// next version (sinks that keep no record return none, so no plan is ever made for
+    /// them). With a plan: matches its windows only and returns what they found, neither
+    /// judged nor counted: [`BlobSink::settle`] does that once the base's findings are known.
     fn version(&mut self, blob: Blob<'_>, plan: Option<&delta::Plan>) -> Versioned {
         let _ = plan;
         Versioned::Scanned { matched: self.blob(blob), findings: None }
+    }
+    /// Judges and counts a version matched by parts, with every finding (its windows' and
+    /// those carried from its base); returns whether there are any.
+    fn settle(&mut self, version: &delta::Partial, found: Vec<crate::finding::Finding>) -> bool {
+        let _ = (version, found);
+        false
     }
     /// An archive (zip, tar, compressed stream): by default not opened and counted as binary;
     /// the scan's sink opens it and hands its members to [`BlobSink::blob`].
