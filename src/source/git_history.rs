@@ -20,8 +20,9 @@ use std::sync::{Arc, Mutex};
 
 use git2::{ObjectType, Oid, Repository, Sort, Tree};
 
-use crate::source::delta::{self, Store};
-use crate::source::{Blob, BlobSink, CommitInfo, Content, Origin, SkipReason, Versioned, classify};
+use crate::source::delta::Store;
+use crate::source::versions;
+use crate::source::{Blob, BlobSink, CommitInfo, Content, Origin, SkipReason, classify};
 
 /// What part of history to scan.
 #[derive(Debug, Clone, Default)]
@@ -437,7 +438,9 @@ where
                     for (id, origin, base) in batch {
                         let places = std::slice::from_ref(&origin);
                         let hit = match &store {
-                            Some(store) => read_version(repo.as_ref(), id, places, base, max, store, &mut sink),
+                            Some(store) => {
+                                versions::read_version(repo.as_ref(), id, places, base, max, store, &mut sink)
+                            }
                             None => read_one(repo.as_ref(), id, places, max, false, &mut sink),
                         };
                         if hit {
@@ -464,7 +467,7 @@ where
     if let Some(store) = &store {
         let repo = Repository::open(path).ok();
         let mut sink = make_sink();
-        settle(store, repo.as_ref(), max, &mut sink, &mut matched);
+        versions::settle(store, repo.as_ref(), max, &mut sink, &mut matched);
     }
     // Blobs with a match that gained paths after they were scanned: report the new paths.
     let again: Vec<&BlobRef> = en.blobs.iter().filter(|b| b.origins.len() > 1 && matched.contains(&b.id)).collect();
@@ -476,113 +479,6 @@ where
         }
     }
     Ok(en)
-}
-
-/// Reads a blob as a version of its path ([`delta`]): compares it with `base` (the previous
-/// version at the same path, if recorded) and has the sink match what changed (settled after
-/// the walk), or the whole blob; records it for its next version. Returns whether anything
-/// matched in a blob scanned whole.
-fn read_version(
-    repo: Option<&Repository>,
-    id: Oid,
-    places: &[Origin],
-    base: Option<Oid>,
-    max: u64,
-    store: &Store,
-    sink: &mut impl BlobSink,
-) -> bool {
-    let first = &places[0];
-    let blob = read(repo, id, places, max, sink);
-    let content = blob.as_ref().map(|b| classify(b.content(), max));
-    let text = match content {
-        Some(Content::Text(text)) if text.len() >= delta::MIN_BYTES && delta::eligible(first.path(), &text) => text,
-        other => {
-            if let Some(b) = base {
-                store.release(b);
-            }
-            store.done(id, None);
-            return other.is_some_and(|c| deliver(c, id, places, false, sink));
-        }
-    };
-    let reach = sink.reach();
-    let lines = store.lines(&text);
-    store.hashes(id, Arc::clone(&lines.hashes));
-    let prior = base.and_then(|b| {
-        let (at, hashes) = store.base(b)?;
-        if at != first.path() {
-            return None;
-        }
-        hashes.or_else(|| hashes_of(repo, b, &at, max, store))
-    });
-    if let Some(b) = base {
-        store.release(b);
-    }
-    let whole = || Blob { bytes: &text, origin: first.clone(), also: &places[1..], repeat: false, window: None };
-    let plan = prior.filter(|_| reach.is_some()).and_then(|a| delta::plan(&a, &lines, reach));
-    if let (Some(b), Some(plan)) = (base, plan)
-        && let Versioned::Parts(found) = sink.version(whole(), Some(&plan))
-    {
-        store.partial(id, delta::Partial { base: b, origin: first.clone(), len: text.len(), plan, found });
-        return false;
-    }
-    match sink.version(whole(), None) {
-        Versioned::Scanned { matched, findings } => {
-            store.done(id, findings.filter(|_| reach.is_some()));
-            matched
-        }
-        _ => {
-            store.done(id, None);
-            false
-        }
-    }
-}
-
-/// The line hashes of a base whose worker has not recorded them yet (read here rather than
-/// waited for); None when it is not a version that can be compared.
-fn hashes_of(repo: Option<&Repository>, id: Oid, path: &str, max: u64, store: &Store) -> Option<Arc<Vec<u64>>> {
-    let blob = repo?.find_blob(id).ok()?;
-    match classify(blob.content(), max) {
-        Content::Text(text) if text.len() >= delta::MIN_BYTES && delta::eligible(path, &text) => {
-            Some(store.lines(&text).hashes)
-        }
-        _ => None,
-    }
-}
-
-/// After the walk: settles the versions matched by parts ([`Store::settle_all`]), scanning
-/// whole those whose carried findings cannot stand. Adds to `hits` those with findings.
-fn settle(store: &Store, repo: Option<&Repository>, max: u64, sink: &mut impl BlobSink, hits: &mut HashSet<Oid>) {
-    store.settle_all(|id, p, found| {
-        if let Some(found) = found {
-            let record = found.clone();
-            if sink.settle(p, found) {
-                hits.insert(id);
-            }
-            return Some(record);
-        }
-        let places = std::slice::from_ref(&p.origin);
-        let blob = read(repo, id, places, max, sink)?;
-        match classify(blob.content(), max) {
-            Content::Text(text) => {
-                let whole = Blob { bytes: &text, origin: p.origin.clone(), also: &[], repeat: false, window: None };
-                match sink.version(whole, None) {
-                    Versioned::Scanned { matched, findings } => {
-                        if matched {
-                            hits.insert(id);
-                        }
-                        findings
-                    }
-                    _ => None,
-                }
-            }
-            other => {
-                if deliver(other, id, places, false, sink) {
-                    hits.insert(id);
-                }
-                None
-            }
-        }
-    });
 }
 
 /// Reads one blob and hands it to the sink for `places` (non-empty). `repeat`: its bytes were
@@ -603,7 +499,7 @@ fn read_one(
 }
 
 /// Reads a blob, or tells the sink why not (too large, unreadable).
-fn read<'r>(
+pub(super) fn read<'r>(
     repo: Option<&'r Repository>,
     id: Oid,
     places: &[Origin],
@@ -633,7 +529,13 @@ fn read<'r>(
 }
 
 /// Hands a read blob's content to the sink.
-fn deliver(content: Content<'_>, id: Oid, places: &[Origin], repeat: bool, sink: &mut impl BlobSink) -> bool {
+pub(super) fn deliver(
+    content: Content<'_>,
+    id: Oid,
+    places: &[Origin],
+    repeat: bool,
+    sink: &mut impl BlobSink,
+) -> bool {
     let first = &places[0];
     match content {
         Content::Text(text) => {

@@ -13,6 +13,7 @@ pub mod provenance;
 pub mod pushed;
 pub mod staged;
 pub mod stdin;
+pub mod versions;
 pub mod window;
 
 use std::fmt;
