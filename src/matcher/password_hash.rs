@@ -99,7 +99,7 @@ mod tests {
         ("!$6$saltstring$svn8UoSVapNtMuq1ukKS{!}4tPQd8iKwSMHWjl/O817G3uBnIFNjnQJuesI68u4OTLiBFdcbYEdFCoEOfaS35inz1", true),
         ("$argon2id$v=19$m=65536,t=3,p=4$c29tZX{!}NhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG", true),
         ("{SSHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=", true),
-        ("pbkdf2_sha256$260000$abc123$3n9Wq8YxWcQ1n5l7T3JzU0xj0Yw6r4v2pQ8kL0s9c1E=", true),
+        ("pbkdf2_sha256$260000$abc123$3n9Wq8YxWcQ1n5l7{!}T3JzU0xj0Yw6r4v2pQ8kL0s9c1E=", true),
         ("rOuSWtT7Ssq9E", true),
         ("5d41402abc4b2a76b9719d911017c592", true),
         ("$2y$10$short", false),

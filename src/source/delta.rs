@@ -494,3 +494,75 @@ pub fn eligible(path: &str, bytes: &[u8]) -> bool {
         && find(bytes, b"kind: Secret").is_none()
         && find(bytes, b"-----BEGIN").is_none()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(lines: &[String]) -> Vec<u8> {
+        let mut t = lines.join("\n").into_bytes();
+        t.push(b'\n');
+        t
+    }
+
+    #[test]
+    fn lines_break_where_findings_count_them() {
+        let l = Store::default().lines(b"a\r\nb\rc\nd");
+        assert_eq!(l.starts, vec![0, 3, 5, 7]);
+        assert_eq!(l.hashes.len(), 4);
+    }
+
+    #[test]
+    fn a_changed_line_is_owned_with_its_reach_and_context_around() {
+        let s = Store::default();
+        let a: Vec<String> = (0..100).map(|i| format!("line {i:02}")).collect();
+        let mut b = a.clone();
+        b[50] = "changed".into();
+        let (la, lb) = (s.lines(&text(&a)), s.lines(&text(&b)));
+        let reach = Reach { bytes: 10, lines: 3, far: 4096 };
+        let p = plan(&la.hashes, &lb, reach).expect("a plan");
+        // three lines (and at least 10 bytes) before and after the changed line 50
+        assert_eq!(p.owned, vec![47..54]);
+        assert_eq!(p.hunks, vec![(50..51, 50..51)]);
+        let (range, w) = &p.windows[0];
+        // as much again around: lines 44..57, each "line NN\n" (8 bytes)
+        assert_eq!(range.clone(), 44 * 8..57 * 8);
+        assert_eq!(w.lines_before, 44);
+        assert_eq!(w.own, 3 * 8..10 * 8);
+        assert_eq!(p.owned_bytes(), 7 * 8);
+        // a match may not start in the reach before the window, nor end in its last bytes
+        assert_eq!(p.trusted(range, lb.len), 10..range.len().saturating_sub(TAIL).max(10));
+    }
+
+    #[test]
+    fn changes_far_apart_get_windows_of_their_own_and_near_ones_share_one() {
+        let s = Store::default();
+        let a: Vec<String> = (0..5000).map(|i| format!("entry {i:05} of a long generated file")).collect();
+        let mut b = a.clone();
+        b[100] = "x".into();
+        b[110] = "y".into();
+        b[4000] = "z".into();
+        let p =
+            plan(&s.lines(&text(&a)).hashes, &s.lines(&text(&b)), Reach { bytes: 100, lines: 3, far: 4096 }).unwrap();
+        assert_eq!(p.windows.len(), 2, "{:?}", p.owned);
+        assert!(p.owned[0].contains(&100) && p.owned[0].contains(&110) && p.owned[1].contains(&4000));
+        assert!(p.owned_bytes() < 5000 * 37 / 10);
+    }
+
+    #[test]
+    fn lines_move_past_insertions_and_deletions() {
+        // two lines inserted before base line 5
+        let ins = [(5..5, 5..7)];
+        assert_eq!(map_line(&ins, 4), (4, false));
+        assert_eq!(map_line(&ins, 5), (7, false));
+        // base line 5 deleted
+        let del = [(5..6, 5..5)];
+        assert_eq!(map_line(&del, 5), (5, true));
+        assert_eq!(map_line(&del, 9), (8, false));
+        // base lines 2..4 replaced by one line, then an insertion later
+        let both = [(2..4, 2..3), (10..10, 9..12)];
+        assert_eq!(map_line(&both, 3), (2, true));
+        assert_eq!(map_line(&both, 6), (5, false));
+        assert_eq!(map_line(&both, 10), (12, false));
+    }
+}
