@@ -311,7 +311,7 @@ pub struct ScanArgs {
     /// With --git: only commits made on or after DATE (YYYY-MM-DD, RFC 3339 or unix seconds).
     #[arg(long, value_name = "DATE", requires = "git")]
     pub since: Option<String>,
-    /// With --git: match every blob whole. By default a new version of a file (64 KiB and
+    /// With --git: match every blob whole. By default a new version of a file (16 KiB and
     /// up) is matched only where it changed since the version before, and the findings of
     /// its unchanged lines are carried over: the same findings, a fraction of the work.
     #[arg(long)]

@@ -25,6 +25,14 @@ fn indent(line: &[u8]) -> usize {
     line.iter().take_while(|&&b| b == b' ').count()
 }
 
+/// Whether `text` holds a Kubernetes Secret manifest (`kind: Secret` anywhere): its `data:`
+/// values are decoded by document, so the text is read whole.
+pub fn is_secret_manifest(text: &[u8]) -> bool {
+    static KIND: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"kind: Secret"));
+    KIND.find(text).is_some()
+}
+
 impl Decoder for SecretData {
     fn name(&self) -> &'static str {
         "base64"
@@ -37,9 +45,7 @@ impl Decoder for SecretData {
     fn candidates(&self, text: &Text<'_>, out: &mut Vec<Range<usize>>) {
         let (hay, region) = (text.hay, text.region.clone());
         let body = &hay[region.clone()];
-        static KIND: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-            std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"kind: Secret"));
-        if KIND.find(body).is_none() {
+        if !is_secret_manifest(body) {
             return;
         }
         let mut at = region.start;

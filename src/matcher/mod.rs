@@ -61,6 +61,8 @@ pub struct Detector {
     prefilter: Prefilter,
     /// Credential-file rules by kind: (kind, rule index).
     file_rules: Vec<(crate::credfile::Kind, usize)>,
+    /// [`Detector::reach`], worked out once from the rules.
+    reach: crate::source::delta::Reach,
 }
 
 /// How far a match touching its window's end may be re-searched with a longer window: the
@@ -76,7 +78,14 @@ impl Detector {
         let prefilter = Prefilter::new(&rules)?;
         let file_rules =
             rules.rules().iter().enumerate().filter_map(|(i, r)| r.file.as_ref().map(|f| (f.kind, i))).collect();
-        Ok(Detector { rules, prefilter, file_rules })
+        let all = rules.rules();
+        let reach = crate::source::delta::Reach {
+            bytes: all.iter().map(|r| r.window_before).max().unwrap_or(0).max(crate::assign::MAX_NAME),
+            // two more lines: a name on the line before a value, a closing tag after it
+            lines: all.iter().filter_map(|r| r.pair.as_ref().map(|p| p.within_lines)).max().unwrap_or(0) + 2,
+            far: PAIR_REACH,
+        };
+        Ok(Detector { rules, prefilter, file_rules, reach })
     }
 
     /// The rules.
@@ -91,13 +100,7 @@ impl Detector {
     /// bounds how long its match may be, and a match that reaches the edge of what a window
     /// of a changed part holds is never trusted there.
     pub fn reach(&self) -> crate::source::delta::Reach {
-        let rules = self.rules.rules();
-        crate::source::delta::Reach {
-            bytes: rules.iter().map(|r| r.window_before).max().unwrap_or(0).max(crate::assign::MAX_NAME),
-            // two more lines: a name on the line before a value, a closing tag after it
-            lines: rules.iter().filter_map(|r| r.pair.as_ref().map(|p| p.within_lines)).max().unwrap_or(0) + 2,
-            far: PAIR_REACH,
-        }
+        self.reach
     }
 
     /// A per-thread matcher.

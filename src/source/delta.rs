@@ -488,11 +488,13 @@ fn move_lines(f: &mut Finding, by: isize) {
 /// from the start), not a credential file (parsed whole), not a Kubernetes Secret manifest
 /// (decoded by document), no PEM block (a match longer than the reach).
 pub fn eligible(path: &str, bytes: &[u8]) -> bool {
-    use memchr::memmem::find;
-    !path.to_ascii_lowercase().ends_with(".ipynb")
+    static PEM: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"-----BEGIN"));
+    let notebook = path.len() >= 6 && path[path.len() - 6..].eq_ignore_ascii_case(".ipynb");
+    !notebook
         && crate::credfile::kind_of(path, bytes).is_none()
-        && find(bytes, b"kind: Secret").is_none()
-        && find(bytes, b"-----BEGIN").is_none()
+        && !crate::decode::kubernetes::is_secret_manifest(bytes)
+        && PEM.find(bytes).is_none()
 }
 
 #[cfg(test)]
@@ -505,6 +507,13 @@ mod tests {
         t
     }
 
+    /// The plan for changing `lines` of base text `a` into `b`.
+    fn plan_of(a: &[String], b: &[String], reach: Reach) -> (Plan, Lines) {
+        let s = Store::default();
+        let lb = s.lines(&text(b));
+        (plan(&s.lines(&text(a)).hashes, &lb, reach).expect("a plan"), lb)
+    }
+
     #[test]
     fn lines_break_where_findings_count_them() {
         let l = Store::default().lines(b"a\r\nb\rc\nd");
@@ -514,13 +523,10 @@ mod tests {
 
     #[test]
     fn a_changed_line_is_owned_with_its_reach_and_context_around() {
-        let s = Store::default();
         let a: Vec<String> = (0..100).map(|i| format!("line {i:02}")).collect();
         let mut b = a.clone();
         b[50] = "changed".into();
-        let (la, lb) = (s.lines(&text(&a)), s.lines(&text(&b)));
-        let reach = Reach { bytes: 10, lines: 3, far: 4096 };
-        let p = plan(&la.hashes, &lb, reach).expect("a plan");
+        let (p, lb) = plan_of(&a, &b, Reach { bytes: 10, lines: 3, far: 4096 });
         // three lines (and at least 10 bytes) before and after the changed line 50
         assert_eq!(p.owned, vec![47..54]);
         assert_eq!(p.hunks, vec![(50..51, 50..51)]);
@@ -536,14 +542,12 @@ mod tests {
 
     #[test]
     fn changes_far_apart_get_windows_of_their_own_and_near_ones_share_one() {
-        let s = Store::default();
         let a: Vec<String> = (0..5000).map(|i| format!("entry {i:05} of a long generated file")).collect();
         let mut b = a.clone();
         b[100] = "x".into();
         b[110] = "y".into();
         b[4000] = "z".into();
-        let p =
-            plan(&s.lines(&text(&a)).hashes, &s.lines(&text(&b)), Reach { bytes: 100, lines: 3, far: 4096 }).unwrap();
+        let (p, _) = plan_of(&a, &b, Reach { bytes: 100, lines: 3, far: 4096 });
         assert_eq!(p.windows.len(), 2, "{:?}", p.owned);
         assert!(p.owned[0].contains(&100) && p.owned[0].contains(&110) && p.owned[1].contains(&4000));
         assert!(p.owned_bytes() < 5000 * 37 / 10);
