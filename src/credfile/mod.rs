@@ -15,6 +15,7 @@
 pub mod colon;
 pub mod keyvalue;
 pub mod netrc;
+pub mod tfstate;
 pub mod url;
 pub mod whole;
 pub mod words;
@@ -182,6 +183,7 @@ impl Kind {
             Kind::RailsMasterKey => &whole::RAILS_MASTER_KEY,
             Kind::JenkinsMasterKey => &whole::JENKINS_MASTER_KEY,
             Kind::NatsNkey => &whole::NKEY_SEED,
+            Kind::TerraformState => &tfstate::TerraformState,
             _ => &keyvalue::KeyValue,
         }
     }

@@ -77,8 +77,12 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>, named:
             let decoded: Vec<u8> = percent_encoding::percent_decode(&hay[secret]).collect();
             literal(password::judge_literal(&decoded))
         }
-        CheckKind::PlainKey => keep_if(!super::pem::encrypted(&hay[secret])),
-        CheckKind::EncryptedKey => keep_if(super::pem::encrypted(&hay[secret])),
+        CheckKind::PlainKey => {
+            keep_if(!super::pem::encrypted(&hay[secret.clone()]) && super::pem::plausible(&hay[secret]))
+        }
+        CheckKind::EncryptedKey => {
+            keep_if(super::pem::encrypted(&hay[secret.clone()]) && super::pem::plausible(&hay[secret]))
+        }
         CheckKind::PasswordHash => keep_if(super::password_hash::is_password_hash(&hay[secret])),
         CheckKind::Password if is_public_by_design(&hay[secret.clone()]) => Outcome::Drop,
         CheckKind::Password => match named {
@@ -109,7 +113,10 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>, named:
             }
         }
         CheckKind::Generic => {
-            let name = name.unwrap_or(secret.start.saturating_sub(NAME_REACH)..secret.start);
+            // (a recognised name with a few bytes before it: `Public Key:` is two words)
+            let name = name.map_or(secret.start.saturating_sub(NAME_REACH)..secret.start, |n| {
+                n.start.saturating_sub(16).max(line_start(hay, n.start))..n.end
+            });
             let value = &hay[secret.clone()];
             if !(generic_name_ok(&hay[name]) && generic_value_ok(value)) {
                 return Outcome::Drop;
@@ -130,6 +137,11 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>, named:
             Some(false) => Outcome::Keep(Some(Confidence::Low)),
         },
     }
+}
+
+/// The offset where the line holding `at` starts.
+fn line_start(hay: &[u8], at: usize) -> usize {
+    memchr::memrchr(b'\n', &hay[..at]).map_or(0, |i| i + 1)
 }
 
 /// Another `@` in the URL's authority after the password's `@` (`user:not-re@l@host`): the
@@ -393,9 +405,36 @@ pub fn jwt(token: &[u8]) -> bool {
 
 /// Name suffixes that say the value identifies or describes a secret rather than being one.
 const NAME_SUFFIXES: &[&str] = &[
-    "id", "ids", "name", "names", "url", "uri", "path", "file", "dir", "type", "size", "length", "len", "prefix",
-    "format", "field", "header", "count", "version", "ttl", "expiry", "expires", "timeout", "env", "var", "hint",
-    "keywords", "words",
+    "id",
+    "ids",
+    "name",
+    "names",
+    "url",
+    "uri",
+    "path",
+    "file",
+    "dir",
+    "type",
+    "size",
+    "length",
+    "len",
+    "prefix",
+    "format",
+    "field",
+    "header",
+    "count",
+    "version",
+    "ttl",
+    "expiry",
+    "expires",
+    "timeout",
+    "env",
+    "var",
+    "hint",
+    "keywords",
+    "words",
+    "signature",
+    "hash",
 ];
 
 /// The assignment's name (the text before the value) is one that holds a secret.
@@ -410,9 +449,23 @@ pub fn generic_name_ok(prefix: &[u8]) -> bool {
     if name.contains("public") || name.contains("publishable") || name.contains("websocket") {
         return false;
     }
+    // a name written as words (`Public Key: …` in a comment or a listing): the word before counts
+    if let Some(before) = trimmed[..start].strip_suffix(b" ") {
+        let from = before.iter().rposition(|b| !b.is_ascii_alphanumeric()).map_or(0, |i| i + 1);
+        if matches!(before[from..].to_ascii_lowercase().as_slice(), b"public" | b"publishable" | b"pub") {
+            return false;
+        }
+    }
     // `bobPubKeyHex`, `pub_key`; `author`, `authorship_tag` only look like `auth`
     let words = password::words(&trimmed[start..]);
-    if words.iter().any(|w| matches!(w.as_str(), "pub" | "author" | "authors" | "authorship")) {
+    // (and a digest or a fingerprint of a key is computed from it, not the key:
+    // `KEY_S256_DIGEST_B64URL`, `cert_thumbprint`)
+    if words.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "pub" | "author" | "authors" | "authorship" | "digest" | "thumbprint" | "fingerprint" | "checksum"
+        )
+    }) {
         return false;
     }
     // tokens that page through an API's answers or guard a form, not credentials:
@@ -463,8 +516,12 @@ pub fn generic_value_ok(v: &[u8]) -> bool {
     if is_public_by_design(v) {
         return false;
     }
-    // a JWT is the jwt rule's to judge (it rejects unsigned `alg: none` tokens)
-    if v.starts_with(b"eyJ") && v.iter().filter(|&&b| b == b'.').count() == 2 {
+    // a JWT is the jwt rule's to judge (it rejects unsigned `alg: none` tokens); a value that
+    // starts with a dot is a fragment of one (`.eyJ…` with no header) or of a longer value
+    if v.starts_with(b"eyJ") && v.iter().filter(|&&b| b == b'.').count() == 2 || v.starts_with(b".") {
+        return false;
+    }
+    if crate::matcher::encoded_text::is_encoded_sample(v) {
         return false;
     }
     looks_random(v)

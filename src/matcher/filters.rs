@@ -121,6 +121,49 @@ fn interleaved_sequence(s: &[u8], n: usize) -> bool {
     best >= n && s.windows(2).all(|w| w[0].is_ascii_digit() != w[1].is_ascii_digit() || !w[0].is_ascii_alphanumeric())
 }
 
+/// Keyboard rows typed as filler (compared lower-cased, as a prefix of the value's run).
+const KEYBOARD_ROWS: &[&[u8]] = &[b"qwertyuiop", b"asdfghjkl", b"zxcvbnm", b"1qaz2wsx3edc"];
+
+/// True when the whole of `s` is one or two counting runs of 3 or more (`123456`, `abc`,
+/// `abc123`, `1234567890abcdef…`, digits wrapping from 9 to 0, either direction) or the start of
+/// a keyboard row (`qwerty`, `asdf`): what a test types into a password field as filler.
+pub fn is_trivial_sequence(s: &[u8]) -> bool {
+    let lower = s.to_ascii_lowercase();
+    if lower.len() >= 4 && KEYBOARD_ROWS.iter().any(|row| row.starts_with(&lower)) {
+        return true;
+    }
+    let step = |a: u8, b: u8| -> i8 {
+        let next = |x: u8| if x == b'9' { b'0' } else { x + 1 };
+        if !(a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric()) || a.is_ascii_digit() != b.is_ascii_digit() {
+            0
+        } else if next(a) == b {
+            1
+        } else if next(b) == a {
+            -1
+        } else {
+            0
+        }
+    };
+    let mut runs = 0;
+    let mut i = 0;
+    while i < lower.len() {
+        if !lower[i].is_ascii_alphanumeric() {
+            return false;
+        }
+        let dir = lower.get(i + 1).map_or(0, |&b| step(lower[i], b));
+        let mut j = i + 1;
+        while dir != 0 && j < lower.len() && step(lower[j - 1], lower[j]) == dir {
+            j += 1;
+        }
+        if j - i < 3 {
+            return false;
+        }
+        runs += 1;
+        i = j;
+    }
+    runs > 0 && runs <= 2
+}
+
 /// True when `s` has `n` identical bytes in a row.
 fn has_run(s: &[u8], n: usize) -> bool {
     let mut run = 1;
@@ -162,6 +205,26 @@ fn distinct_bytes(s: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trivial_sequences() {
+        for v in [
+            "123456",
+            "123",
+            "abc",
+            "abc123",
+            "1234567890",
+            "1234567890abcdefghijklmnopqrstuvwxyz",
+            "987654",
+            "qwerty",
+            "asdf",
+        ] {
+            assert!(is_trivial_sequence(v.as_bytes()), "{v}");
+        }
+        for v in ["pass1234", "1234abcd9", "12", "a1b2c3", "postgres", "x7!k2", "123abc456", "qwe"] {
+            assert!(!is_trivial_sequence(v.as_bytes()), "{v}");
+        }
+    }
 
     #[test]
     fn interleaved_sequences_are_placeholders() {

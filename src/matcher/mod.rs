@@ -14,6 +14,7 @@
 
 pub mod basic_auth;
 pub mod checks;
+pub mod encoded_text;
 pub mod entropy;
 pub mod files;
 pub mod filters;

@@ -26,7 +26,7 @@ const NOT_PASSWORDS: &[&str] = &[
     "optional", "securestring", "secretstr", "secretstring", "varchar", "changeme", "changeit", "change_me",
     "change-me", "replaceme", "todo", "tbd", "fixme", "redacted", "removed", "omitted", "hunter2", "default",
     "value", "new", "old", "current", "confirm", "random", "generated", "prompt", "input", "env", "file", "stdin",
-    "unset", "notset", "not_set", "sensitive", "protected",
+    "unset", "notset", "not_set", "sensitive", "protected", "test", "path",
 ];
 
 /// Fragments that mark a placeholder or a reference anywhere in the value (lower-cased).
@@ -92,7 +92,7 @@ const DESCRIBING_WORDS: &[&str] = &[
     "source", "helper", "less", "auth", "authentication", "login", "grant", "flow", "sync", "change", "update",
     "verify", "check", "match", "matches", "valid", "invalid", "set", "get", "is", "has", "use", "encryption",
     "hasher", "hashers", "broker", "brokers", "resets", "version", "manage", "management", "generator",
-    "generate", "encode", "encoder", "decode", "prefix", "suffix", "alg", "assignment",
+    "generate", "encode", "encoder", "decode", "prefix", "suffix", "alg", "assignment", "scheme", "schemes", "attr", "attrs", "attribute", "attributes",
 ];
 
 /// Words that make a value a placeholder when it also names a password (`the_password`,
@@ -236,7 +236,15 @@ pub fn value_ok(value: &[u8], ctx: Context) -> bool {
     }
     let Ok(text) = std::str::from_utf8(value) else { return false };
     let lower = text.to_ascii_lowercase();
-    if NOT_PASSWORDS.contains(&lower.as_str()) || PLACEHOLDER_PARTS.iter().any(|p| lower.contains(p)) {
+    // (an unquoted word ending a sentence: `… by using ssl_key_password = path.`)
+    let word = if ctx.quoted { lower.as_str() } else { lower.trim_end_matches('.') };
+    if NOT_PASSWORDS.contains(&word) || PLACEHOLDER_PARTS.iter().any(|p| lower.contains(p)) {
+        return false;
+    }
+    // filler typed into a test's password field (`123456`, `abc`, `qwerty`), and base64 of
+    // prose or of a placeholder (`bXktc2VjcmV0LWtleS13aGljaC1zaG91bGQtYmUtY2hhbmdlZC1pbi1w…` is
+    // `my-secret-key-which-should-be-changed-in-production…`)
+    if super::filters::is_trivial_sequence(value) || super::encoded_text::is_encoded_sample(value) {
         return false;
     }
     let plain = unleet(&lower);
@@ -326,11 +334,15 @@ pub fn value_ok(value: &[u8], ctx: Context) -> bool {
     {
         return false;
     }
-    // an option string: `--secret id=mysecret,env=SECRET_VALUE`
+    // an option string: `--secret id=mysecret,env=SECRET_VALUE`, an attribute map
+    // `uniqueIdentifier=user,userPassword=password`
     if let Some(eq) = value.iter().position(|&b| b == b'=')
         && eq > 0
         && eq + 1 < value.len()
-        && value[..eq].iter().all(|b| b.is_ascii_lowercase() || *b == b'_')
+        && (value[..eq].iter().all(|b| b.is_ascii_lowercase() || *b == b'_')
+            || value[0].is_ascii_alphabetic()
+                && value[..eq].iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                && value[eq + 1..].iter().any(|b| matches!(b, b',' | b'&' | b'=')))
     {
         return false;
     }
@@ -532,8 +544,22 @@ mod tests {
             ("n0t_r3al", CONFIG),
             ("y0ur-p4ss", CONFIG),
             ("hunter2\\0\\0\\0\\0", CODE_QUOTED),
+            // filler a test types into the field, and the word `test` itself
+            ("123456", CODE_QUOTED),
+            ("abc123", CODE_QUOTED),
+            ("1234567890abcdefghijklmnopqrstuvwxyz", CODE_QUOTED),
+            ("qwerty", CONFIG),
+            ("test", CODE_QUOTED),
+            // a sentence's last word; an attribute map; base64 of a placeholder phrase
+            ("path.", CONFIG),
+            ("uniqueIdentifier=user,userPassword=password", CONFIG),
+            ("bXktc2VjcmV0LWtleS13aGljaC1zaG91bGQtYmUtY2hhbmdlZC1pbi1wcm9kdWN0aW9uCg==", CONFIG),
         ] {
             assert_eq!(judge(b"password", v.as_bytes(), ctx), None, "{v:?}");
+        }
+        // names that describe a password's settings
+        for name in ["default_password_scheme", "DOVECOT_PASS_ATTRS"] {
+            assert_eq!(judge(name.as_bytes(), b"SHA512-CRYPT", CONFIG), None, "{name}");
         }
     }
 
