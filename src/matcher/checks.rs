@@ -42,6 +42,8 @@ pub struct Named {
     pub code: bool,
     /// The blob is a prose document (see [`crate::matcher::named::is_prose_path`]).
     pub prose: bool,
+    /// The blob is a translation catalog (see [`crate::matcher::named::is_translation_path`]).
+    pub catalog: bool,
     /// The value came after HTTP `Basic` (its base64 is judged as Basic credentials).
     pub basic: bool,
     /// More words follow the value on its line (see [`crate::matcher::named::followed`]).
@@ -86,6 +88,8 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>, named:
         CheckKind::PasswordHash => keep_if(super::password_hash::is_password_hash(&hay[secret])),
         CheckKind::Password if is_public_by_design(&hay[secret.clone()]) => Outcome::Drop,
         CheckKind::Password => match named {
+            // a translation catalog's `"Password": "Contraseña"` is the word, in Spanish
+            Some(n) if n.catalog => Outcome::Drop,
             Some(n) => {
                 let ctx = password::Context { quoted: n.quoted, code: n.code, followed: n.followed };
                 // a document listing a demo's login (`- Password: \`root\``) describes it
@@ -469,11 +473,32 @@ pub fn generic_name_ok(prefix: &[u8]) -> bool {
         return false;
     }
     // tokens that page through an API's answers or guard a form, not credentials:
-    // `nextPageToken`, `continuation_token`, `cursorToken`, `csrf_token`, `X-XSRF-TOKEN`
+    // `nextPageToken`, `NextToken` (every AWS list call), `continuation_token`, `cursorToken`,
+    // `syncToken`, `csrf_token`, `X-XSRF-TOKEN`
     if words.last().is_some_and(|w| w == "token")
-        && words
-            .iter()
-            .any(|w| matches!(w.as_str(), "page" | "pagination" | "continuation" | "cursor" | "csrf" | "xsrf"))
+        && words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "page"
+                    | "pagination"
+                    | "continuation"
+                    | "cursor"
+                    | "next"
+                    | "prev"
+                    | "previous"
+                    | "resume"
+                    | "sync"
+                    | "csrf"
+                    | "xsrf"
+            )
+        })
+    {
+        return false;
+    }
+    // WebAuthn's `authenticatorData` (public, signed by the authenticator): `auth` is the only
+    // credential word in the name, and it is part of `authenticator`
+    if words.iter().any(|w| w == "authenticator")
+        && !words.iter().any(|w| matches!(w.as_str(), "secret" | "key" | "token" | "password" | "seed"))
     {
         return false;
     }
@@ -785,6 +810,8 @@ mod tests {
             "KEY_ID=",
             "stripePublishableKey: '",
             "\"nextPageToken\": \"",
+            "\"NextToken\": \"",
+            "\"authenticatorData\":\"",
             "continuation_token=",
             "csrf_token = '",
             "X-XSRF-TOKEN: ",

@@ -119,6 +119,7 @@ impl Detector {
             fields: Vec::new(),
             code: false,
             prose: false,
+            catalog: false,
             found: Vec::new(),
         }
     }
@@ -142,6 +143,8 @@ pub struct Matcher<'d> {
     code: bool,
     /// The blob is a prose document (by its first path).
     prose: bool,
+    /// The blob is a translation catalog (by its first path).
+    catalog: bool,
     found: Vec<RawMatch>,
 }
 
@@ -182,6 +185,7 @@ impl<'d> Matcher<'d> {
         self.recognised.clear();
         self.code = paths.first().is_some_and(|p| named::is_code_path(p));
         self.prose = paths.first().is_some_and(|p| named::is_prose_path(p));
+        self.catalog = paths.first().is_some_and(|p| named::is_translation_path(p));
         let touched = std::mem::take(&mut self.touched);
         for &r in &touched {
             let mut w = std::mem::take(&mut self.windows[r as usize]);
@@ -268,6 +272,7 @@ impl<'d> Matcher<'d> {
                         quoted: a.quoted,
                         code: self.code,
                         prose: self.prose,
+                        catalog: self.catalog,
                         basic: a.scheme.as_ref().is_some_and(|s| hay[s.clone()].eq_ignore_ascii_case(b"basic")),
                         followed,
                     };

@@ -130,6 +130,28 @@ pub fn is_prose_path(path: &str) -> bool {
     })
 }
 
+/// Directories that hold translation catalogs.
+const CATALOG_DIRS: &[&str] =
+    &["i18n", "l10n", "locale", "locales", "lang", "langs", "languages", "translation", "translations"];
+
+/// Whether `path` names a translation catalog: a data file under a translation directory
+/// (`locales/da-DK/portal.json`, `assets/i18n/pt_PT.json`) or a catalog format anywhere
+/// (`.po`, `.xlf`, `.arb`, `.strings`, `messages_fr.properties`). Under a password name it holds
+/// the word "password" in some language, never a password.
+pub fn is_translation_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let mut parts: Vec<&str> = lower.split(['/', '\\']).collect();
+    let name = parts.pop().unwrap_or_default();
+    let Some((stem, ext)) = name.rsplit_once('.') else { return false };
+    if matches!(ext, "po" | "pot" | "xlf" | "xliff" | "arb" | "strings" | "stringsdict")
+        || ext == "properties" && (stem == "messages" || stem.starts_with("messages_") || stem.starts_with("messages-"))
+    {
+        return true;
+    }
+    matches!(ext, "json" | "yml" | "yaml" | "properties" | "toml" | "ini" | "resx" | "js" | "ts")
+        && parts.iter().any(|d| CATALOG_DIRS.contains(d))
+}
+
 /// Whether the name at `at` is a capitalised label opening a list item (`- Password:`,
 /// `* **Password**:`, `2. Password =`): how documents list a demo's login, not how
 /// configuration is written.
@@ -170,5 +192,17 @@ mod list_label_tests {
         assert!(!at("  - POSTGRES_PASSWORD=postgres", "POSTGRES"), "an environment list in a code block");
         assert!(is_prose_path("docs/README.md") && is_prose_path("a/NOTES.TXT") && !is_prose_path("a.yml"));
         assert!(!is_prose_path(".md"));
+        for p in [
+            "internal/server/locales/da-DK/portal.json",
+            "frontend/src/assets/i18n/pt_PT.json",
+            "po/fr.po",
+            "src/main/resources/messages_fr.properties",
+            "config/locales/en.yml",
+        ] {
+            assert!(is_translation_path(p), "{p}");
+        }
+        for p in ["config/application.yml", "src/i18n/loader.go", "locale.json", "deploy/.env"] {
+            assert!(!is_translation_path(p), "{p}");
+        }
     }
 }
