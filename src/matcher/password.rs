@@ -479,6 +479,9 @@ mod tests {
             ("password", "s3cr3t{!}P4ss", CONFIG, Confidence::Medium),
             ("pass", "hunter{!}22x", CONFIG, Confidence::Medium),
             ("password", "$2a$10$N9qo8uLOickgx2{!}ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy", CONFIG, Confidence::Medium),
+            // the name as its own value: the commonest placeholder
+            ("password", "password", CONFIG, Confidence::Low),
+            ("DB_PASSWORD", "secret", CONFIG, Confidence::Low),
         ] {
             assert_eq!(judge(name.as_bytes(), unmark(v).as_bytes(), ctx), Some(want), "{name}={v}");
         }
