@@ -163,6 +163,12 @@ pub fn name_strength(name: &[u8]) -> NameStrength {
     }) {
         return NameStrength::None;
     }
+    // a one-time password (`AMROneTimePassword = "otp"`, `one_time_password`) is a code that
+    // expires in seconds, not a credential to leak
+    // (`AMROneTimePassword` splits into `amrone`, `time`, `password`)
+    if w[..last].concat().ends_with("onetime") {
+        return NameStrength::None;
+    }
     password_word(&w[last])
 }
 
@@ -561,7 +567,7 @@ mod tests {
             assert_eq!(judge(b"password", v.as_bytes(), ctx), None, "{v:?}");
         }
         // names that describe a password's settings
-        for name in ["default_password_scheme", "DOVECOT_PASS_ATTRS"] {
+        for name in ["default_password_scheme", "DOVECOT_PASS_ATTRS", "AMROneTimePassword", "one_time_password"] {
             assert_eq!(judge(name.as_bytes(), b"SHA512-CRYPT", CONFIG), None, "{name}");
         }
     }
