@@ -1,7 +1,7 @@
 //! Literal defaults inside references: the value a reference falls back to is written in the
 //! file, and it is the credential that ships when the variable is unset.
 //!
-//! - `${DB_PASS:petclinic}` (Spring), `${DB_PASS:-s3cret}` / `${DB_PASS:=s3cret}` (shell,
+//! - `${DB_PASS:default}` (Spring), `${DB_PASS:-default}` / `${DB_PASS:=default}` (shell,
 //!   Compose), bare or inside a quoted string;
 //! - `getenv('DB_PASSWORD') ?: 'p@ss'` (PHP), `process.env.DB_PASS || 'p@ss'` (JS),
 //!   `ENV['DB_PASS'] ?? 'p@ss'`, `os.environ.get('X') or 'p@ss'` (Python): an expression, a
@@ -11,10 +11,43 @@
 //!   getter called with a name and a literal default.
 //!
 //! A reference without a literal default yields nothing, so it stays a non-value.
+//!
+//! [`References`] also reads a braced reference wherever it stands, not only as a value: in
+//! `mysql -p"${MYSQL_PASSWORD:-default}"` or `-L "${DB_USER:-u}:${DB_PASSWORD:-default}"` the
+//! variable's own name says what its default is.
 
 use std::ops::Range;
 
 use super::value::{Value, quoted};
+use super::{Assignment, Form, Syntax};
+
+/// Braced references with a literal default anywhere in a line, named by their variable:
+/// `${DB_PASSWORD:-default}` gives (`DB_PASSWORD`, `default`).
+#[derive(Debug)]
+pub struct References;
+
+impl Syntax for References {
+    fn find(&self, hay: &[u8], region: Range<usize>, out: &mut Vec<Assignment>) {
+        let text = &hay[region.clone()];
+        for at in memchr::memmem::find_iter(text, b"${") {
+            let start = region.start + at;
+            let end = super::line_end(hay, start);
+            let Some(v) = braced(hay, start, end) else { continue };
+            // bash's `${PASSWORD:0:4}` takes a substring, it has no default
+            if hay[v.range.clone()].iter().all(|b| b.is_ascii_digit() || *b == b':') {
+                continue;
+            }
+            let name_end = start + 2 + memchr::memchr(b':', &hay[start + 2..v.range.start]).unwrap_or(0);
+            out.push(Assignment {
+                name: start + 2..name_end,
+                value: v.range,
+                scheme: None,
+                form: Form::Reference,
+                quoted: true,
+            });
+        }
+    }
+}
 
 /// The default of `${NAME:default}` / `${NAME:-default}` when `start..end` holds one.
 pub fn braced(hay: &[u8], start: usize, end: usize) -> Option<Value> {
@@ -32,6 +65,9 @@ pub fn braced(hay: &[u8], start: usize, end: usize) -> Option<Value> {
     let mut d = colon + 1;
     if d < close && matches!(hay[d], b'-' | b'=') {
         d += 1;
+    } else if d < close && matches!(hay[d], b'?' | b'+') {
+        // `${X:?message}` fails with a message, `${X:+alt}` substitutes when set: no default
+        return None;
     }
     let default: Range<usize> = d..close;
     let bytes = &hay[default.clone()];
@@ -147,14 +183,34 @@ mod tests {
         expect(
             braced,
             &[
-                ("${MYSQL_PASS:petclinic}", Some("petclinic")),
-                ("${DB_PASS:-s3cret}", Some("s3cret")),
-                ("${DB_PASS:=s3cret}", Some("s3cret")),
+                ("${MYSQL_PASS:default}", Some("default")),
+                ("${DB_PASS:-changeme}", Some("changeme")),
+                ("${DB_PASS:=changeme}", Some("changeme")),
                 ("${DB_PASS}", None),
                 ("${DB_PASS:}", None),
                 ("${DB_PASS:${OTHER}}", None),
+                ("${DB_PASS:?DB_PASS must be set}", None),
+                ("${DB_PASS:+x}", None),
             ],
         );
+    }
+
+    #[test]
+    fn references_anywhere_in_a_line() {
+        let text = r#"mysql -u"${MYSQL_USER:-root}" -p"${MYSQL_PASSWORD:-changeme}" -e "${SQL}" ${PW:0:4}"#;
+        let hay = text.as_bytes();
+        let mut out = Vec::new();
+        References.find(hay, 0..hay.len(), &mut out);
+        let got: Vec<(&str, &str)> = out
+            .iter()
+            .map(|a| {
+                (
+                    std::str::from_utf8(&hay[a.name.clone()]).unwrap(),
+                    std::str::from_utf8(&hay[a.value.clone()]).unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(got, [("MYSQL_USER", "root"), ("MYSQL_PASSWORD", "changeme")]);
     }
 
     #[test]
@@ -168,9 +224,9 @@ mod tests {
                 ("os.environ.get('X') or 'fallback'", Some("fallback")),
                 ("getenv('DB_PASSWORD')", None),
                 ("a + 'b'", None),
-                ("os.environ.get('DJANGO_SECRET_KEY', 'django-insecure-x9')", Some("django-insecure-x9")),
+                ("os.environ.get('DJANGO_SECRET_KEY', 'changeme')", Some("changeme")),
                 ("os.getenv(\"X\", \"d3f\")", Some("d3f")),
-                ("ENV.fetch('SECRET_KEY_BASE', 'abc1')", Some("abc1")),
+                ("ENV.fetch('SECRET_KEY_BASE', 'changeit')", Some("changeit")),
                 ("env('APP_KEY', 'base64:abc=')", Some("base64:abc=")),
                 ("os.environ.get('X', default)", None),
                 ("print('X', 'y')", None),

@@ -27,7 +27,8 @@
 //! YAML list item under the name, `Authorization:` then `- Bearer …`), every string of a
 //! one-line array (`"tokens": ["a", "b"]`), and an HTTP auth scheme (`Bearer`, `Basic`,
 //! `Token`, …) is split off the value. A reference with a literal default gives the default
-//! ([`fallback`]: `${DB_PASS:s3cret}`, `getenv('DB_PASS') ?: 's3cret'`).
+//! ([`fallback`]: `${DB_PASS:default}`, `getenv('DB_PASS') ?: 'default'`), and a braced
+//! reference anywhere in a line is named by its own variable (`-p"${DB_PASSWORD:-default}"`).
 
 pub mod call;
 pub mod fallback;
@@ -51,6 +52,8 @@ pub enum Form {
     Element,
     /// An XML `key`/`name` attribute with a `value` attribute.
     Attribute,
+    /// A braced reference's default, named by its variable: `${DB_PASSWORD:-default}`.
+    Reference,
 }
 
 /// One value given a name.
@@ -76,7 +79,7 @@ pub trait Syntax: Debug + Send + Sync {
 }
 
 /// Every syntax, in the order they are tried.
-static SYNTAXES: [&dyn Syntax; 3] = [&operator::Operators, &call::Calls, &markup::Markup];
+static SYNTAXES: [&dyn Syntax; 4] = [&operator::Operators, &call::Calls, &markup::Markup, &fallback::References];
 
 /// Longest name the recogniser reports.
 pub const MAX_NAME: usize = 100;

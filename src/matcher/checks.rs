@@ -86,6 +86,14 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>, named:
             keep_if(super::pem::encrypted(&hay[secret.clone()]) && super::pem::plausible(&hay[secret]))
         }
         CheckKind::PasswordHash => keep_if(super::password_hash::is_password_hash(&hay[secret])),
+        CheckKind::SecretKey => match named {
+            Some(n) if !n.catalog => {
+                let ctx = password::Context { quoted: n.quoted, code: n.code, followed: n.followed };
+                super::secret_key::judge(&hay[n.name.clone()], &hay[secret], ctx)
+                    .map_or(Outcome::Drop, |c| Outcome::Keep(Some(c)))
+            }
+            _ => Outcome::Drop,
+        },
         CheckKind::Password if is_public_by_design(&hay[secret.clone()]) => Outcome::Drop,
         CheckKind::Password => match named {
             // a translation catalog's `"Password": "Contraseña"` is the word, in Spanish

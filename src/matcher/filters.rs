@@ -126,8 +126,21 @@ const KEYBOARD_ROWS: &[&[u8]] = &[b"qwertyuiop", b"asdfghjkl", b"zxcvbnm", b"1qa
 
 /// True when the whole of `s` is one or two counting runs of 3 or more (`123456`, `abc`,
 /// `abc123`, `1234567890abcdef…`, digits wrapping from 9 to 0, either direction) or the start of
-/// a keyboard row (`qwerty`, `asdf`): what a test types into a password field as filler.
+/// a keyboard row (`qwerty`, `asdf`), or such a run repeated (`0123456789abcdef` twice, the
+/// filler of a 32-byte key): what a test types into a password field as filler.
 pub fn is_trivial_sequence(s: &[u8]) -> bool {
+    if s.len() > 256 {
+        return false;
+    }
+    if let Some(p) =
+        (3..=s.len() / 2).find(|&p| s.len().is_multiple_of(p) && s.iter().enumerate().all(|(i, &b)| b == s[i % p]))
+    {
+        return is_trivial_run(&s[..p]);
+    }
+    is_trivial_run(s)
+}
+
+fn is_trivial_run(s: &[u8]) -> bool {
     let lower = s.to_ascii_lowercase();
     if lower.len() >= 4 && KEYBOARD_ROWS.iter().any(|row| row.starts_with(&lower)) {
         return true;
@@ -218,10 +231,12 @@ mod tests {
             "987654",
             "qwerty",
             "asdf",
+            "0123456789abcdef0123456789abcdef",
+            "abcabcabc",
         ] {
             assert!(is_trivial_sequence(v.as_bytes()), "{v}");
         }
-        for v in ["pass1234", "1234abcd9", "12", "a1b2c3", "postgres", "x7!k2", "123abc456", "qwe"] {
+        for v in ["pass1234", "1234abcd9", "12", "a1b2c3", "postgres", "x7!k2", "123abc456", "qwe", "x7kx7k"] {
             assert!(!is_trivial_sequence(v.as_bytes()), "{v}");
         }
     }

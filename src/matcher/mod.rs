@@ -26,6 +26,7 @@ pub mod pem;
 pub mod prefilter;
 pub mod randomness;
 pub mod regex;
+pub mod secret_key;
 
 use std::collections::BTreeMap;
 use std::ops::Range;

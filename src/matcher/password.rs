@@ -172,6 +172,35 @@ pub fn name_strength(name: &[u8]) -> NameStrength {
     password_word(&w[last])
 }
 
+/// Adjectives that describe the password a test or a document means (`wrongpassword`,
+/// `strongpassword`, a secret key that is `valid`) instead of being one.
+#[rustfmt::skip]
+pub const DESCRIPTIVE_WORDS: &[&str] = &[
+    "wrong", "bad", "invalid", "valid", "correct", "incorrect", "strong", "weak", "good", "right", "other", "another",
+    "new", "old", "current", "real", "secure", "insecure", "long", "short", "random", "super", "very",
+];
+
+/// The words that only ever name a password.
+const CANONICAL_WORDS: &[&str] =
+    &["password", "passwd", "pwd", "pass", "passphrase", "secret", "credential", "credentials", "pw", "passw", "pword"];
+
+/// Whether the value word `w` names the password instead of being one: a canonical password
+/// word, the name's words glued together, or a canonical word after another, after a
+/// describing adjective or after a word of the name (`dbpassword` under `DB_PASSWORD`,
+/// `secretpassword`, `wrongpassword`), but not after another word (`testpassword`). A word of the name alone is a password (`postgres` under
+/// `POSTGRES_PASSWORD` is the default that ships).
+fn names_itself(w: &str, name_words: &[String]) -> bool {
+    let glued = |part: &str| {
+        part.is_empty()
+            || CANONICAL_WORDS.contains(&part)
+            || DESCRIPTIVE_WORDS.contains(&part)
+            || name_words.iter().any(|n| n == part)
+    };
+    CANONICAL_WORDS.contains(&w)
+        || name_words.concat() == w
+        || CANONICAL_WORDS.iter().any(|c| w.strip_suffix(c).is_some_and(glued))
+}
+
 fn password_word(w: &str) -> NameStrength {
     match w {
         "password" | "passwd" | "pwd" | "passphrase" | "passwort" | "passw" | "pword" | "dbpassword" | "dbpass"
@@ -197,10 +226,12 @@ pub fn judge(name: &[u8], value: &[u8], ctx: Context) -> Option<Confidence> {
         || value[0].is_ascii_uppercase() && value[1..].iter().all(u8::is_ascii_lowercase) && !ctx.quoted;
     // the name as its own value (`password: password`): the commonest password, and the
     // commonest placeholder
-    let self_named = words(value).iter().all(|w| password_word(w) != NameStrength::None);
+    // (`dbpassword` under `DB_PASSWORD`, `secretpassword`; `testpassword` and `rootpassword`
+    // under `password` are weak passwords, not the name)
+    let name_words = words(name);
+    let self_named = words(value).iter().all(|w| names_itself(w, &name_words));
     // under `secret` (not a password word), one lower-case word is as often a mode or a
     // resource name (`"secret": "filter"`) as a password
-    let name_words = words(name);
     // (and under `pass` alone: a lint pass, a test that passes, `--pass=early`; `account-pass`
     // and `pfx_pass` name a password)
     let word_under_secret = (name_words.iter().any(|w| w == "secret") || name_words == ["pass"])
@@ -581,5 +612,20 @@ mod tests {
         assert_eq!(judge(b"pass", unmark("kT7{!}w#pq2").as_bytes(), CONFIG), Some(Confidence::Medium));
         assert_eq!(judge(b"password", b"early", CONFIG), Some(Confidence::Medium));
         assert_eq!(judge(b"account-pass", b"admin", CONFIG), Some(Confidence::Medium));
+    }
+
+    #[test]
+    fn the_name_as_its_value_is_low_another_word_glued_to_it_is_not() {
+        for (name, v, want) in [
+            ("password", "test{!}password", Confidence::Medium),
+            ("password", "root{!}password", Confidence::Medium),
+            ("MYSQL_ROOT_PASSWORD", "root{!}password", Confidence::Low),
+            ("password", "secret{!}password", Confidence::Low),
+            ("DB_PASSWORD", "db{!}password", Confidence::Low),
+            ("password", "pass{!}word", Confidence::Low),
+            ("auth-password", "wrong{!}password", Confidence::Low),
+        ] {
+            assert_eq!(judge(name.as_bytes(), unmark(v).as_bytes(), CONFIG), Some(want), "{name} {v}");
+        }
     }
 }

@@ -235,4 +235,7 @@ pub enum CheckKind {
     EncryptedKey,
     /// A password hash in a known format (see [`crate::matcher::password_hash`]).
     PasswordHash,
+    /// A literal under a secret key's name (`SECRET_KEY`, `secret_access_key`,
+    /// `ENCRYPTION_KEY`), judged by [`crate::matcher::secret_key`].
+    SecretKey,
 }
