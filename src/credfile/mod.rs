@@ -13,6 +13,7 @@
 //! [assignment recogniser](crate::assign) ([`keyvalue`]); the others have their own module.
 
 pub mod colon;
+pub mod csv;
 pub mod keyvalue;
 pub mod netrc;
 pub mod tfstate;
@@ -102,11 +103,14 @@ pub enum Kind {
     JenkinsMasterKey,
     /// NATS nkey seed files `*.nk`.
     NatsNkey,
+    /// CSV or TSV exports whose header names a credential column (password managers, OTP
+    /// exports, user lists).
+    CsvExport,
 }
 
 impl Kind {
     /// Every kind, for documentation and tests.
-    pub const ALL: [Kind; 28] = [
+    pub const ALL: [Kind; 29] = [
         Kind::Netrc,
         Kind::Pgpass,
         Kind::GitCredentials,
@@ -135,6 +139,7 @@ impl Kind {
         Kind::RailsMasterKey,
         Kind::JenkinsMasterKey,
         Kind::NatsNkey,
+        Kind::CsvExport,
     ];
 
     /// A typical path of this kind (rule examples are scanned as a file there).
@@ -168,6 +173,7 @@ impl Kind {
             Kind::RailsMasterKey => "config/master.key",
             Kind::JenkinsMasterKey => "jenkins/secrets/master.key",
             Kind::NatsNkey => "nkeys/user.nk",
+            Kind::CsvExport => "exports/passwords.csv",
         }
     }
 
@@ -184,6 +190,7 @@ impl Kind {
             Kind::JenkinsMasterKey => &whole::JENKINS_MASTER_KEY,
             Kind::NatsNkey => &whole::NKEY_SEED,
             Kind::TerraformState => &tfstate::TerraformState,
+            Kind::CsvExport => &csv::CsvExport,
             _ => &keyvalue::KeyValue,
         }
     }
@@ -237,6 +244,7 @@ pub fn kind_of(path: &str, hay: &[u8]) -> Option<Kind> {
         _ if base.ends_with(".netrc") => Kind::Netrc,
         _ if base.ends_with(".pgpass") => Kind::Pgpass,
         _ if base.ends_with(".nk") => Kind::NatsNkey,
+        _ if (base.ends_with(".csv") || base.ends_with(".tsv")) && csv::has_credential_header(head) => Kind::CsvExport,
         _ if base.starts_with("kubeconfig") || base.ends_with(".kubeconfig") => Kind::Kubeconfig,
         _ if yaml_like(base) && has(b"kind: Config") && has(b"users:") => Kind::Kubeconfig,
         _ => return None,

@@ -47,6 +47,8 @@ const KINDS: &[(&str, &str, Option<Kind>)] = &[
     ("keys/master.key", "", None),
     ("jenkins_home/secrets/master.key", "", Some(Kind::JenkinsMasterKey)),
     ("tests/nkeys/user.nk", "", Some(Kind::NatsNkey)),
+    ("export/vault.csv", "name,url,username,password\n", Some(Kind::CsvExport)),
+    ("data/words.csv", "token,count\n", None),
     ("examples/octothorpe.netrc", "", Some(Kind::Netrc)),
     ("test/prod.pgpass", "", Some(Kind::Pgpass)),
     ("src/main.rs", "", None),
@@ -67,6 +69,7 @@ fn sample_paths_are_their_kind() {
             Kind::DockerConfig => "{\"auths\": {}}",
             Kind::MavenSettings => "<settings>",
             Kind::JenkinsCredentials => "<com.cloudbees>",
+            Kind::CsvExport => "name,password\n",
             _ => "",
         };
         assert_eq!(kind_of(k.sample_path(), sniffed.as_bytes()), Some(k), "{}", k.sample_path());

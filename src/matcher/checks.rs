@@ -130,11 +130,13 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>, named:
                 n.start.saturating_sub(16).max(line_start(hay, n.start))..n.end
             });
             let value = &hay[secret.clone()];
-            if !(generic_name_ok(&hay[name]) && generic_value_ok(value)) {
+            if !(generic_name_ok(&hay[name.clone()]) && generic_value_ok(value)) {
                 return Outcome::Drop;
             }
+            // (an OAuth 1 consumer key is the client's identifier; its secret is the credential)
+            let consumer = memchr::memmem::find(&hay[name].to_ascii_lowercase(), b"consumer").is_some();
             // a UUID is far more often an identifier (`translation_key`, `object_key`) than a key
-            let strong = generic_value_strong(value) && !is_uuid(value);
+            let strong = (generic_value_strong(value) || short_value_strong(value) && !consumer) && !is_uuid(value);
             Outcome::Keep(Some(if strong { Confidence::Medium } else { Confidence::Low }))
         }
         CheckKind::Crc32Base62 => {
@@ -389,6 +391,18 @@ fn routing_payload_valid(payload: &[u8]) -> bool {
 /// ones, such as typical passwords, are low).
 pub fn generic_value_strong(v: &[u8]) -> bool {
     v.len() >= 20
+}
+
+/// A 16- to 19-character token of upper case, lower case and digits that reads as random (a
+/// bootstrap token, an app key): as strong as a 20-character one. Base64 with padding is an
+/// encoding of something shorter, not a token.
+fn short_value_strong(v: &[u8]) -> bool {
+    (16..20).contains(&v.len())
+        && !v.ends_with(b"=")
+        && v.iter().any(u8::is_ascii_uppercase)
+        && v.iter().any(u8::is_ascii_lowercase)
+        && v.iter().filter(|b| b.is_ascii_digit()).count() >= 2
+        && super::randomness::looks_random(v)
 }
 
 fn decode_json_object(part: &[u8]) -> Option<serde_json::Map<String, serde_json::Value>> {

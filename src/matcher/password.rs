@@ -177,7 +177,7 @@ pub fn name_strength(name: &[u8]) -> NameStrength {
 #[rustfmt::skip]
 pub const DESCRIPTIVE_WORDS: &[&str] = &[
     "wrong", "bad", "invalid", "valid", "correct", "incorrect", "strong", "weak", "good", "right", "other", "another",
-    "new", "old", "current", "real", "secure", "insecure", "long", "short", "random", "super", "very",
+    "new", "old", "current", "real", "secure", "insecure", "long", "short", "random",
 ];
 
 /// The words that only ever name a password.

@@ -111,7 +111,19 @@ fn short_or_weak_generic_values_are_low_confidence() {
     let det = detector();
     let mut m = det.matcher();
     // (under a password name the password detector judges it: medium, see accuracy_cases)
-    let found = m.scan(b"api_token = \"Zx8#kQ2!mW9pL4vR7t\"\n");
+    let found = m.scan(b"api_token = \"zx8#kq2!mw9pl4vr\"\n");
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].confidence, Confidence::Low);
+    // 16 to 19 characters of upper case, lower case and digits that read as random: medium;
+    // base64 with padding (an encoding of 11 bytes), or an OAuth 1 consumer key: low
+    let token = ["7Q11Vz6R", "2J6BLAdO"].concat();
+    for (text, want) in [
+        (format!("BOOTSTRAP_TOKEN={token}\n"), Confidence::Medium),
+        (format!("client_key_data: {}=\n", &token[..15]), Confidence::Low),
+        (format!("consumerKey: {token}\n"), Confidence::Low),
+    ] {
+        let found = m.scan(text.as_bytes());
+        assert_eq!(found.len(), 1, "{text}");
+        assert_eq!(found[0].confidence, want, "{text}");
+    }
 }
