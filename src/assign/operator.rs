@@ -186,6 +186,10 @@ fn name_ending_at(hay: &[u8], j: usize, floor: usize) -> Option<Range<usize>> {
     if hay[end - 1] == b']' {
         end -= 1;
         subscript = true;
+        // `$_CONF[ 'db_password' ]`: blanks inside the brackets
+        while end > floor && matches!(hay[end - 1], b' ' | b'\t') {
+            end -= 1;
+        }
     }
     if end > floor && matches!(hay[end - 1], b'"' | b'\'' | b'`') {
         let quote = hay[end - 1];
@@ -197,8 +201,14 @@ fn name_ending_at(hay: &[u8], j: usize, floor: usize) -> Option<Range<usize>> {
             start = open + 1;
             return Some(start..close - 1);
         }
-        if subscript && (open == 0 || hay[open - 1] != b'[') {
-            return None;
+        if subscript {
+            let mut b = open;
+            while b > floor && matches!(hay[b - 1], b' ' | b'\t') {
+                b -= 1;
+            }
+            if b == 0 || hay[b - 1] != b'[' {
+                return None;
+            }
         }
         // a quoted name must be a name, not prose
         let inner = &hay[start..close];

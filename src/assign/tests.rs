@@ -26,6 +26,7 @@ const FORMS: &[(&str, &str, &str)] = &[
     ("config = {:api_token => \"q8Zr1LmX0vT4\"}", "api_token", "q8Zr1LmX0vT4"),
     ("os.environ[\"API_TOKEN\"] = \"q8Zr1LmX0vT4\"", "API_TOKEN", "q8Zr1LmX0vT4"),
     ("ENV['API_TOKEN'] = 'q8Zr1LmX0vT4'", "API_TOKEN", "q8Zr1LmX0vT4"),
+    ("$_CONF[ 'api_token' ] = 'q8Zr1LmX0vT4';", "api_token", "q8Zr1LmX0vT4"),
     ("$env:API_TOKEN = \"q8Zr1LmX0vT4\"", "API_TOKEN", "q8Zr1LmX0vT4"),
     ("$apiToken = 'q8Zr1LmX0vT4'", "apiToken", "q8Zr1LmX0vT4"),
     ("let token = r\"q8Zr1LmX0vT4\";", "token", "q8Zr1LmX0vT4"),

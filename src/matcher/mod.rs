@@ -267,7 +267,8 @@ impl<'d> Matcher<'d> {
                 if let Some(secret) = named::test(rule, hay, a, &mut self.value_scratch[r]) {
                     // arguments follow a flag's value, and a closing tag an element's
                     let operator = a.form == crate::assign::Form::Operator && hay.get(a.name.start) != Some(&b'-');
-                    let followed = operator && named::followed(hay, a.value.end);
+                    let followed =
+                        operator && named::followed(hay, a.value.end) && !named::is_flag_argument(hay, a.name.start);
                     let named = checks::Named {
                         name: a.name.clone(),
                         quoted: a.quoted,

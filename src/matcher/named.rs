@@ -96,6 +96,21 @@ const CODE_EXTENSIONS: &[&str] = &[
     "hcl", "bicep",
 ];
 
+/// Whether the assignment whose name starts at `name_start` is the argument of a flag that
+/// takes `NAME=value` (`docker run -e K=v`, `--env K=v`, `--build-arg K=v`, `helm --set
+/// K=v`, `terraform -var K=v`): the words after its value are the command's other arguments.
+pub fn is_flag_argument(hay: &[u8], name_start: usize) -> bool {
+    let line = crate::assign::line_start_within(hay, name_start, 256);
+    let raw = &hay[line..name_start];
+    let raw = raw.strip_suffix(b"'").or_else(|| raw.strip_suffix(b"\"")).unwrap_or(raw);
+    if !raw.last().is_some_and(u8::is_ascii_whitespace) {
+        return false;
+    }
+    let before = raw.trim_ascii_end();
+    let flag = before.rsplit(|b| b.is_ascii_whitespace()).next().unwrap_or_default();
+    matches!(flag, b"-e" | b"--env" | b"--build-arg" | b"--set" | b"--set-string" | b"-var" | b"--var")
+}
+
 /// Whether a word follows the value that ends at `end` on its line (`password=Invalid username
 /// and password.`, `password = ConvertTo-SecureString $x`): prose or an expression, not a
 /// value. A comment, a closing bracket or punctuation after the value is not a word.

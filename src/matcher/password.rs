@@ -190,15 +190,18 @@ const CANONICAL_WORDS: &[&str] =
 /// `secretpassword`, `wrongpassword`), but not after another word (`testpassword`). A word of the name alone is a password (`postgres` under
 /// `POSTGRES_PASSWORD` is the default that ships).
 fn names_itself(w: &str, name_words: &[String]) -> bool {
-    let glued = |part: &str| {
-        part.is_empty()
-            || CANONICAL_WORDS.contains(&part)
-            || DESCRIPTIVE_WORDS.contains(&part)
-            || name_words.iter().any(|n| n == part)
-    };
+    let in_name = |part: &str| name_words.iter().any(|n| n == part);
     CANONICAL_WORDS.contains(&w)
         || name_words.concat() == w
-        || CANONICAL_WORDS.iter().any(|c| w.strip_suffix(c).is_some_and(glued))
+        || CANONICAL_WORDS.iter().any(|c| {
+            w.strip_suffix(c).is_some_and(|rest| {
+                rest.is_empty()
+                    || CANONICAL_WORDS.contains(&rest)
+                    || DESCRIPTIVE_WORDS.contains(&rest)
+                    // (`adminpassword` under `admin_password`; `adminsecret` there is a password)
+                    || in_name(rest) && in_name(c)
+            })
+        })
 }
 
 fn password_word(w: &str) -> NameStrength {
@@ -306,7 +309,17 @@ pub fn value_ok(value: &[u8], ctx: Context) -> bool {
     {
         return false;
     }
-    if names_secret && w.len() >= 2 && (camel || all_words || w.iter().any(|x| DETERMINERS.contains(&x.as_str()))) {
+    // (a quoted PascalCase phrase, `"UberSecretPassword"`, is a typed password, not an identifier;
+    // in code a type or a constant would not be quoted)
+    let pascal_phrase = ctx.quoted
+        && value[0].is_ascii_uppercase()
+        && w.len() >= 3
+        && value.iter().all(u8::is_ascii_alphanumeric)
+        && value.iter().filter(|b| b.is_ascii_uppercase()).count() == w.len();
+    if names_secret
+        && w.len() >= 2
+        && (camel || all_words && !pascal_phrase || w.iter().any(|x| DETERMINERS.contains(&x.as_str())))
+    {
         return false;
     }
     if text.chars().any(char::is_control) || ctx.followed && !ctx.quoted {
@@ -511,6 +524,7 @@ mod tests {
             ("DB_PASSWORD", "Zx8#k{!}Q2!mW9", CONFIG, Confidence::Medium),
             ("POSTGRES_PASSWORD", "post{!}gres", CONFIG, Confidence::Medium),
             ("password", "thi$ 1s c{!}OmplExEr", CODE_QUOTED, Confidence::Medium),
+            ("password_wo", "UberSecret{!}Password", CODE_QUOTED, Confidence::Medium),
             ("password", "Wacht{!}woord", CONFIG, Confidence::Low),
             ("credentials", "hunter{!}22x", CONFIG, Confidence::Low),
             ("password", "s3cr3t{!}P4ss", CONFIG, Confidence::Medium),
@@ -624,6 +638,8 @@ mod tests {
             ("DB_PASSWORD", "db{!}password", Confidence::Low),
             ("password", "pass{!}word", Confidence::Low),
             ("auth-password", "wrong{!}password", Confidence::Low),
+            ("root_password", "root{!}password", Confidence::Low),
+            ("admin_password", "admin{!}secret", Confidence::Medium),
         ] {
             assert_eq!(judge(name.as_bytes(), unmark(v).as_bytes(), CONFIG), Some(want), "{name} {v}");
         }
