@@ -106,11 +106,14 @@ pub enum Kind {
     /// CSV or TSV exports whose header names a credential column (password managers, OTP
     /// exports, user lists).
     CsvExport,
+    /// Shared-secret key files: MongoDB `keyfile`, `mongodb-keyfile`, `*.keyfile`, and a file
+    /// called `secret`.
+    KeyFile,
 }
 
 impl Kind {
     /// Every kind, for documentation and tests.
-    pub const ALL: [Kind; 29] = [
+    pub const ALL: [Kind; 30] = [
         Kind::Netrc,
         Kind::Pgpass,
         Kind::GitCredentials,
@@ -140,6 +143,7 @@ impl Kind {
         Kind::JenkinsMasterKey,
         Kind::NatsNkey,
         Kind::CsvExport,
+        Kind::KeyFile,
     ];
 
     /// A typical path of this kind (rule examples are scanned as a file there).
@@ -174,6 +178,7 @@ impl Kind {
             Kind::JenkinsMasterKey => "jenkins/secrets/master.key",
             Kind::NatsNkey => "nkeys/user.nk",
             Kind::CsvExport => "exports/passwords.csv",
+            Kind::KeyFile => "roles/mongod/files/keyfile",
         }
     }
 
@@ -191,6 +196,7 @@ impl Kind {
             Kind::NatsNkey => &whole::NKEY_SEED,
             Kind::TerraformState => &tfstate::TerraformState,
             Kind::CsvExport => &csv::CsvExport,
+            Kind::KeyFile => &whole::KEY_FILE,
             _ => &keyvalue::KeyValue,
         }
     }
@@ -210,6 +216,7 @@ pub fn kind_of(path: &str, hay: &[u8]) -> Option<Kind> {
     let has = |needle: &[u8]| memchr::memmem::find(head, needle).is_some();
     let kind = match base {
         ".netrc" | "_netrc" | "netrc" => Kind::Netrc,
+        "keyfile" | "mongodb-keyfile" | "mongo-keyfile" | "mongodb.keyfile" | "secret" => Kind::KeyFile,
         ".pgpass" | "pgpass" | "pgpass.conf" => Kind::Pgpass,
         ".git-credentials" | "git-credentials" => Kind::GitCredentials,
         ".htpasswd" | "htpasswd" | ".htdigest" | "htdigest" => Kind::Htpasswd,
@@ -244,6 +251,7 @@ pub fn kind_of(path: &str, hay: &[u8]) -> Option<Kind> {
         _ if base.ends_with(".netrc") => Kind::Netrc,
         _ if base.ends_with(".pgpass") => Kind::Pgpass,
         _ if base.ends_with(".nk") => Kind::NatsNkey,
+        _ if base.ends_with(".keyfile") => Kind::KeyFile,
         _ if (base.ends_with(".csv") || base.ends_with(".tsv")) && csv::has_credential_header(head) => Kind::CsvExport,
         _ if base.starts_with("kubeconfig") || base.ends_with(".kubeconfig") => Kind::Kubeconfig,
         _ if yaml_like(base) && has(b"kind: Config") && has(b"users:") => Kind::Kubeconfig,

@@ -49,6 +49,8 @@ const KINDS: &[(&str, &str, Option<Kind>)] = &[
     ("tests/nkeys/user.nk", "", Some(Kind::NatsNkey)),
     ("export/vault.csv", "name,url,username,password\n", Some(Kind::CsvExport)),
     ("data/words.csv", "token,count\n", None),
+    ("roles/mongod/files/secret", "", Some(Kind::KeyFile)),
+    ("deploy/replica.keyfile", "", Some(Kind::KeyFile)),
     ("examples/octothorpe.netrc", "", Some(Kind::Netrc)),
     ("test/prod.pgpass", "", Some(Kind::Pgpass)),
     ("src/main.rs", "", None),
@@ -156,4 +158,14 @@ fn rails_master_key() {
     let seed = format!("SUA{}", "B".repeat(55));
     has(Kind::NatsNkey, &format!("{seed}\n"), "seed", &seed);
     lacks(Kind::NatsNkey, &format!("UA{}", "B".repeat(56)), &format!("UA{}", "B".repeat(56)));
+}
+
+#[test]
+fn key_file_wrapped_over_lines_reports_its_first_line() {
+    let first = "qGO6OYb64Uth".repeat(5);
+    has(Kind::KeyFile, &format!("{first}\n4XU0HA\n"), "key", &first);
+    lacks(Kind::KeyFile, "short\n", "short");
+    lacks(Kind::KeyFile, "not a key: it has punctuation!\n", "not");
+    let csv = "Title,User Name,TimeOtp-Secret-Base32\nvpn,ann,JBSWY3DPEHPK3PXP\n";
+    has(Kind::CsvExport, csv, "timeotp-secret-base32", "JBSWY3DPEHPK3PXP");
 }
