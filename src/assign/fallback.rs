@@ -32,25 +32,23 @@ impl Syntax for References {
         for at in memchr::memmem::find_iter(text, b"${") {
             let start = region.start + at;
             let end = super::line_end(hay, start);
-            let Some(v) = braced(hay, start, end) else { continue };
+            let Some((name, v)) = braced_parts(hay, start, end) else { continue };
             // bash's `${PASSWORD:0:4}` takes a substring, it has no default
             if hay[v.range.clone()].iter().all(|b| b.is_ascii_digit() || *b == b':') {
                 continue;
             }
-            let name_end = start + 2 + memchr::memchr(b':', &hay[start + 2..v.range.start]).unwrap_or(0);
-            out.push(Assignment {
-                name: start + 2..name_end,
-                value: v.range,
-                scheme: None,
-                form: Form::Reference,
-                quoted: true,
-            });
+            out.push(Assignment { name, value: v.range, scheme: None, form: Form::Reference, quoted: true });
         }
     }
 }
 
 /// The default of `${NAME:default}` / `${NAME:-default}` when `start..end` holds one.
 pub fn braced(hay: &[u8], start: usize, end: usize) -> Option<Value> {
+    braced_parts(hay, start, end).map(|(_, v)| v)
+}
+
+/// The variable's name and the default of a braced reference starting at `start`.
+fn braced_parts(hay: &[u8], start: usize, end: usize) -> Option<(Range<usize>, Value)> {
     let text = &hay[start..end];
     if !text.starts_with(b"${") {
         return None;
@@ -74,7 +72,7 @@ pub fn braced(hay: &[u8], start: usize, end: usize) -> Option<Value> {
     if bytes.is_empty() || bytes.iter().any(|b| matches!(b, b'$' | b'{' | b' ' | b'\t')) {
         return None;
     }
-    Some(Value { range: default, scheme: None, quoted: true })
+    Some((inner.start..colon, Value { range: default, scheme: None, quoted: true }))
 }
 
 /// Operators after which a literal is a fallback.

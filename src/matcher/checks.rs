@@ -50,6 +50,13 @@ pub struct Named {
     pub followed: bool,
 }
 
+impl Named {
+    /// How the value was written, for the password and secret-key judges.
+    fn context(&self) -> password::Context {
+        password::Context { quoted: self.quoted, code: self.code, followed: self.followed }
+    }
+}
+
 /// What a check decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -87,11 +94,8 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>, named:
         }
         CheckKind::PasswordHash => keep_if(super::password_hash::is_password_hash(&hay[secret])),
         CheckKind::SecretKey => match named {
-            Some(n) if !n.catalog => {
-                let ctx = password::Context { quoted: n.quoted, code: n.code, followed: n.followed };
-                super::secret_key::judge(&hay[n.name.clone()], &hay[secret], ctx)
-                    .map_or(Outcome::Drop, |c| Outcome::Keep(Some(c)))
-            }
+            Some(n) if !n.catalog => super::secret_key::judge(&hay[n.name.clone()], &hay[secret], n.context())
+                .map_or(Outcome::Drop, |c| Outcome::Keep(Some(c))),
             _ => Outcome::Drop,
         },
         CheckKind::Password if is_public_by_design(&hay[secret.clone()]) => Outcome::Drop,
@@ -99,7 +103,7 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>, named:
             // a translation catalog's `"Password": "Contraseña"` is the word, in Spanish
             Some(n) if n.catalog => Outcome::Drop,
             Some(n) => {
-                let ctx = password::Context { quoted: n.quoted, code: n.code, followed: n.followed };
+                let ctx = n.context();
                 // a document listing a demo's login (`- Password: \`root\``) describes it
                 let listed = n.prose && super::named::is_list_label(hay, n.name.start);
                 password::judge(&hay[n.name.clone()], &hay[secret], ctx)
@@ -134,9 +138,9 @@ pub fn judge(kind: CheckKind, hay: &[u8], secret: std::ops::Range<usize>, named:
                 return Outcome::Drop;
             }
             // (an OAuth 1 consumer key is the client's identifier; its secret is the credential)
-            let consumer = memchr::memmem::find(&hay[name].to_ascii_lowercase(), b"consumer").is_some();
+            let consumer = || hay[name].windows(8).any(|w| w.eq_ignore_ascii_case(b"consumer"));
             // a UUID is far more often an identifier (`translation_key`, `object_key`) than a key
-            let strong = (generic_value_strong(value) || short_value_strong(value) && !consumer) && !is_uuid(value);
+            let strong = (generic_value_strong(value) || short_value_strong(value) && !consumer()) && !is_uuid(value);
             Outcome::Keep(Some(if strong { Confidence::Medium } else { Confidence::Low }))
         }
         CheckKind::Crc32Base62 => {

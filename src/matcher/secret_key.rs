@@ -179,8 +179,9 @@ mod tests {
         ] {
             assert_eq!(judge(n.as_bytes(), v.as_bytes(), CONFIG), None, "{n}={v}");
         }
-        // in code an unquoted value is an expression
+        // in code an unquoted value is an expression (the same word quoted is a key)
         let code = Context { quoted: false, code: true, followed: false };
-        assert_eq!(judge(b"SECRET_KEY", b"os.environ", code), None);
+        assert_eq!(judge(b"SECRET_KEY", b"derived", code), None);
+        assert_eq!(judge(b"SECRET_KEY", b"derived", QUOTED), Some(Confidence::Medium));
     }
 }
