@@ -19,7 +19,7 @@
 use std::ops::Range;
 
 use super::value::{Value, quoted};
-use super::{Assignment, Form, Syntax};
+use super::{Assignment, Form, MAX_NAME, Syntax};
 
 /// Braced references with a literal default anywhere in a line, named by their variable:
 /// `${DB_PASSWORD:-default}` gives (`DB_PASSWORD`, `default`).
@@ -57,7 +57,11 @@ fn braced_parts(hay: &[u8], start: usize, end: usize) -> Option<(Range<usize>, V
     let inner = start + 2..close;
     let colon = inner.start + memchr::memchr(b':', &hay[inner.clone()])?;
     let name = &hay[inner.start..colon];
-    if name.is_empty() || !name.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')) {
+    // (a name over MAX_NAME is not one: found by the `assign` fuzz target)
+    if name.is_empty()
+        || name.len() > MAX_NAME
+        || !name.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+    {
         return None;
     }
     let mut d = colon + 1;
@@ -189,6 +193,7 @@ mod tests {
                 ("${DB_PASS:${OTHER}}", None),
                 ("${DB_PASS:?DB_PASS must be set}", None),
                 ("${DB_PASS:+x}", None),
+                (&format!("${{J{}:x}}", "V".repeat(MAX_NAME)), None),
             ],
         );
     }
