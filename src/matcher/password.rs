@@ -93,6 +93,7 @@ const DESCRIBING_WORDS: &[&str] = &[
     "verify", "check", "match", "matches", "valid", "invalid", "set", "get", "is", "has", "use", "encryption",
     "hasher", "hashers", "broker", "brokers", "resets", "version", "manage", "management", "generator",
     "generate", "encode", "encoder", "decode", "prefix", "suffix", "alg", "assignment", "scheme", "schemes", "attr", "attrs", "attribute", "attributes",
+    "map", "maps",
 ];
 
 /// Words that make a value a placeholder when it also names a password (`the_password`,
@@ -101,6 +102,13 @@ const DESCRIBING_WORDS: &[&str] = &[
 const DETERMINERS: &[&str] = &[
     "the", "some", "my", "your", "our", "any", "this", "that", "a", "an", "enter", "insert", "sample", "dummy",
     "fake",
+];
+
+/// Words before a password word that make the name describe a password rather than hold one
+/// (`forgot_password`, `show_password`, `min_password`, `existingSecret`, `configFromSecret`).
+#[rustfmt::skip]
+const NOT_NAMING: &[&str] = &[
+    "forgot", "show", "min", "max", "reset", "toggle", "is", "has", "use", "no", "existing", "from", "ref", "for", "avoid",
 ];
 
 /// Splits an identifier into lower-case words (`dbPassword_min` -> db, password, min).
@@ -140,27 +148,8 @@ pub fn name_strength(name: &[u8]) -> NameStrength {
     }
     // a describing word before: `new_password`, `confirm_password`, `password_reset` stay
     // passwords when literal; but `forgot_password`, `show_password`, `min_password` describe
-    if w[..last].iter().any(|x| {
-        // (`existingSecret`, `configFromSecret` name a secret object)
-        matches!(
-            x.as_str(),
-            "forgot"
-                | "show"
-                | "min"
-                | "max"
-                | "reset"
-                | "toggle"
-                | "is"
-                | "has"
-                | "use"
-                | "no"
-                | "existing"
-                | "from"
-                | "ref"
-                | "for"
-                | "avoid"
-        )
-    }) {
+    // (`existingSecret`, `configFromSecret` name a secret object)
+    if w[..last].iter().any(|x| NOT_NAMING.contains(&x.as_str())) {
         return NameStrength::None;
     }
     // a one-time password (`AMROneTimePassword = "otp"`, `one_time_password`) is a code that
@@ -168,6 +157,11 @@ pub fn name_strength(name: &[u8]) -> NameStrength {
     // (`AMROneTimePassword` splits into `amrone`, `time`, `password`)
     if w[..last].concat().ends_with("onetime") {
         return NameStrength::None;
+    }
+    // `bind_pw`, `DB_PW`: after another word `pw` is a password's name; alone it is as often
+    // a power, a page width or a playwright handle
+    if w[last] == "pw" && last > 0 {
+        return NameStrength::Strong;
     }
     password_word(&w[last])
 }
@@ -214,6 +208,11 @@ fn password_word(w: &str) -> NameStrength {
         "nopasswd" | "nopassword" | "htpasswd" | "htdigest" => NameStrength::None,
         "passwords" | "credential" | "credentials" | "pw" => NameStrength::Weak,
         _ if w.ends_with("password") || w.ends_with("passwd") => NameStrength::Strong,
+        // one word ending in `secret` (`DEVSECRET`, `clientsecret`, `challenge47secret`), unless
+        // what comes before describes it (`nosecret`, `showsecret`, `existingsecret`)
+        _ if w.strip_suffix("secret").is_some_and(|rest| rest.len() >= 2 && !NOT_NAMING.contains(&rest)) => {
+            NameStrength::Strong
+        }
         _ => NameStrength::None,
     }
 }
@@ -232,17 +231,32 @@ pub fn judge(name: &[u8], value: &[u8], ctx: Context) -> Option<Confidence> {
     // (`dbpassword` under `DB_PASSWORD`, `secretpassword`; `testpassword` and `rootpassword`
     // under `password` are weak passwords, not the name)
     let name_words = words(name);
-    let self_named = words(value).iter().all(|w| names_itself(w, &name_words));
+    let self_named = words(value).iter().all(|w| names_itself(w, &name_words)) && !typed(value, ctx);
     // under `secret` (not a password word), one lower-case word is as often a mode or a
     // resource name (`"secret": "filter"`) as a password
     // (and under `pass` alone: a lint pass, a test that passes, `--pass=early`; `account-pass`
     // and `pfx_pass` name a password)
-    let word_under_secret = (name_words.iter().any(|w| w == "secret") || name_words == ["pass"])
-        && !name_words.iter().any(|w| w != "secret" && w != "pass" && password_word(w) == NameStrength::Strong)
+    let word_under_secret = (name_words.iter().any(|w| w.ends_with("secret")) || name_words == ["pass"])
+        && !name_words
+            .iter()
+            .any(|w| !w.ends_with("secret") && w != "pass" && password_word(w) == NameStrength::Strong)
         && value.iter().all(u8::is_ascii_lowercase)
         && value.len() <= 10;
-    let medium = strength == NameStrength::Strong && !label && !self_named && !word_under_secret;
+    // `test5`, `test46`: the filler word with a counter, as a test suite numbers its values
+    let counted_filler = (5..=6).contains(&value.len())
+        && value[..4].eq_ignore_ascii_case(b"test")
+        && value[4..].iter().all(u8::is_ascii_digit);
+    let medium = strength == NameStrength::Strong && !label && !self_named && !word_under_secret && !counted_filler;
     Some(if medium { Confidence::Medium } else { Confidence::Low })
+}
+
+/// Whether a literal written with words has the symbols of a typed password
+/// (`MySuperStrongPassword!`, `secretpassword!!`, `p@ssword#1`): a placeholder or the name of a
+/// field is an identifier, without them. Only where the value is a literal (quoted, or outside
+/// code: TypeScript's `password!` is an expression).
+/// (`@` is not one: `p@ssword` is the name in leet, and `user@host` an address.)
+fn typed(value: &[u8], ctx: Context) -> bool {
+    (ctx.quoted || !ctx.code) && value.iter().any(|b| b"!#$%^&*+?~".contains(b))
 }
 
 /// The confidence of `value` where the format, not a name, says it is a password (a
@@ -274,6 +288,10 @@ pub fn value_ok(value: &[u8], ctx: Context) -> bool {
     if value.len() < 3 || value.len() > 128 {
         return false;
     }
+    // punctuation alone is an encoding test vector (`=[]:;"~|?#@^/$%*`), not a password
+    if !value.iter().any(u8::is_ascii_alphanumeric) {
+        return false;
+    }
     let Ok(text) = std::str::from_utf8(value) else { return false };
     let lower = text.to_ascii_lowercase();
     // (an unquoted word ending a sentence: `… by using ssl_key_password = path.`)
@@ -302,22 +320,31 @@ pub fn value_ok(value: &[u8], ctx: Context) -> bool {
     let camel = value[0].is_ascii_lowercase()
         && value.windows(2).any(|p| p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase());
     let all_words = w.iter().all(|x| x.bytes().all(|b| b.is_ascii_alphabetic()));
-    // `somepassword`, `mypass`, `yoursecret`: a determiner glued to a password word
-    if DETERMINERS
-        .iter()
-        .any(|d| lower.strip_prefix(d).is_some_and(|rest| rest.len() > 1 && password_word(rest) != NameStrength::None))
-    {
+    // `somepassword`, `mypass`, `yoursecret`, `mydbpassword`: a determiner glued to a password
+    // word (after `a` or `an`, only a bare one: `adminpassword` is not `a` + `dminpassword`)
+    if DETERMINERS.iter().any(|d| {
+        lower.strip_prefix(d).is_some_and(|rest| {
+            rest.len() > 1
+                && if d.len() <= 2 && d.starts_with('a') {
+                    CANONICAL_WORDS.contains(&rest)
+                } else {
+                    password_word(rest) != NameStrength::None
+                }
+        })
+    }) {
         return false;
     }
     // (a quoted PascalCase phrase, `"UberSecretPassword"`, is a typed password, not an identifier;
-    // in code a type or a constant would not be quoted)
+    // in code a type or a constant would not be quoted; a one-letter word is glued to the next
+    // by `words`: `MustBeAMinimum`)
     let pascal_phrase = ctx.quoted
         && value[0].is_ascii_uppercase()
         && w.len() >= 3
         && value.iter().all(u8::is_ascii_alphanumeric)
-        && value.iter().filter(|b| b.is_ascii_uppercase()).count() == w.len();
+        && (w.len()..=w.len() + 1).contains(&value.iter().filter(|b| b.is_ascii_uppercase()).count());
     if names_secret
         && w.len() >= 2
+        && !typed(value, ctx)
         && (camel || all_words && !pascal_phrase || w.iter().any(|x| DETERMINERS.contains(&x.as_str())))
     {
         return false;
@@ -640,6 +667,9 @@ mod tests {
             ("auth-password", "wrong{!}password", Confidence::Low),
             ("root_password", "root{!}password", Confidence::Low),
             ("admin_password", "admin{!}secret", Confidence::Medium),
+            ("password", "admin{!}password", Confidence::Medium),
+            ("CLIENTSECRET", "Xq7{!}vR2mBt9", Confidence::Medium),
+            ("LDAP_BIND_PW", "pass{!}1234", Confidence::Medium),
         ] {
             assert_eq!(judge(name.as_bytes(), unmark(v).as_bytes(), CONFIG), Some(want), "{name} {v}");
         }

@@ -94,7 +94,7 @@ mod tests {
         ("$2y$10$N9qo8uLOickgx2ZMRZoMy{!}eIjZAgcfl7p92ldGxad68LJZdL17lhWy", true),
         ("$2b$12$KIXQJxq0nI6fN2V0k{!}L0qQe6JHnA6r0f4ZtZ1n8nN9s3l0n2W2b7yK", true),
         ("$apr1$r31.{!}....$HqJZimcKQFAMYayBlzkrA/", true),
-        ("$1$saltsalt$qjXMvbEw8oaL.CzflDugX/", true),
+        ("$1$saltsalt$qjXMvbEw8{!}oaL.CzflDugX/", true),
         ("$6$rounds=5000$saltstring$svn8UoSVapNtMuq1ukKS{!}4tPQd8iKwSMHWjl/O817G3uBnIFNjnQJuesI68u4OTLiBFdcbYEdFCoEOfaS35inz1", true),
         ("!$6$saltstring$svn8UoSVapNtMuq1ukKS{!}4tPQd8iKwSMHWjl/O817G3uBnIFNjnQJuesI68u4OTLiBFdcbYEdFCoEOfaS35inz1", true),
         ("$argon2id$v=19$m=65536,t=3,p=4$c29tZX{!}NhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG", true),
