@@ -11,7 +11,8 @@
 #   RUNS     measured rounds; each round runs every tool once (default 3)
 #   CORPUS   corpus directory                 (default /tmp/keyhound-bench/synth-${SIZE_MB}m)
 #   OUT      reports, logs, times, summary.json             (default /tmp/keyhound-bench/out)
-#   TOOLS    space-separated subset of: keyhound gitleaks betterleaks kingfisher
+#   TOOLS    space-separated subset of: keyhound keyhound-plain gitleaks betterleaks kingfisher
+#            (keyhound-plain: keyhound with --no-decode --no-archives, the cost of decoding and archives)
 #            (default: all four)
 #   PEERS    where the peers are installed, binaries in $PEERS/bin (default ~/peers)
 #   KEYHOUND_ARGS  extra arguments appended to keyhound's command line (default
@@ -67,7 +68,7 @@ read -r -a TOOL_LIST <<<"$TOOLS"
 [ ${#TOOL_LIST[@]} -gt 0 ] || { echo "run.sh: TOOLS is empty" >&2; exit 2; }
 for t in "${TOOL_LIST[@]}"; do
   case $t in
-    keyhound|gitleaks|betterleaks|kingfisher) ;;
+    keyhound|keyhound-plain|gitleaks|betterleaks|kingfisher) ;;
     *) echo "run.sh: unknown tool in TOOLS: $t" >&2; exit 2 ;;
   esac
 done
@@ -78,7 +79,7 @@ selected() { [[ " ${TOOL_LIST[*]} " == *" $1 "* ]]; }
 
 # ---------------------------------------------------------------- setup steps
 build_keyhound() {
-  selected keyhound || return 0
+  selected keyhound || selected keyhound-plain || return 0
   if [ "$SKIP_BUILD" = 1 ]; then
     log "keyhound: --skip-build, using $KEYHOUND"
   else
@@ -124,6 +125,7 @@ tool_cmd() {
   local tool=$1 report=$2
   case $tool in
     keyhound)    CMD=("$KEYHOUND" scan "$CORPUS" --format json --output "$report" --quiet "${KEYHOUND_EXTRA[@]}") ;;
+    keyhound-plain) CMD=("$KEYHOUND" scan "$CORPUS" --format json --output "$report" --quiet --no-decode --no-archives "${KEYHOUND_EXTRA[@]}") ;;
     gitleaks)    CMD=("$PEERS/bin/gitleaks" dir "$CORPUS" -r "$report" -f json --no-banner --log-level error) ;;
     betterleaks) CMD=("$PEERS/bin/betterleaks" fs "$CORPUS" -o "$report" --no-banner -s -l error) ;;
     kingfisher)  CMD=("$PEERS/bin/kingfisher" scan "$CORPUS" --no-validate --no-update-check -q -f json -o "$report") ;;
@@ -140,7 +142,7 @@ findings_code() {
 
 tool_version() {
   case $1 in
-    keyhound)   "$KEYHOUND" --version 2>/dev/null | head -1 || true ;;
+    keyhound|keyhound-plain) "$KEYHOUND" --version 2>/dev/null | head -1 || true ;;
     gitleaks|betterleaks) "$PEERS/bin/$1" version 2>/dev/null | head -1 || true ;;
     kingfisher) "$PEERS/bin/kingfisher" --version 2>/dev/null | head -1 || true ;;
   esac
@@ -209,7 +211,7 @@ score() {
   for t in "${TOOL_LIST[@]}"; do
     [ -e "$OUT/$t.json" ] || { echo "   $t: no report $OUT/$t.json" >&2; continue; }
     local report="$OUT/$t.json" fmt="$t"
-    if [ "$t" = keyhound ]; then
+    if [ "$t" = keyhound ] || [ "$t" = keyhound-plain ]; then
       # keyhound reports an AWS key pair as one finding with `parts`; give the scorer the parts
       # in the shape it credits them from (see bench/parts_for_scorer.py)
       python3 "$BENCH/parts_for_scorer.py" "$OUT/$t.json" "$OUT/$t.scored.json"

@@ -163,6 +163,27 @@ pub fn decode(data: &[u8]) {
     assert!(total <= opts.max_bytes + data.len(), "{total} decoded bytes");
 }
 
+/// Fuzz target `decoder`: each decoder on its own, chosen by the first byte, on the rest.
+/// Every candidate span lies inside the text, and decoding a candidate or the whole input
+/// (spans no candidate search would give) neither panics nor yields more than a few times the
+/// span's length.
+pub fn decoder(data: &[u8]) {
+    use keyhound::decode::{Text, decoders};
+    let Some((&pick, rest)) = data.split_first() else { return };
+    let all = decoders();
+    let d = all[usize::from(pick) % all.len()];
+    let mut spans = Vec::new();
+    d.candidates(&Text::new(rest, 0..rest.len()), &mut spans);
+    spans.push(0..rest.len());
+    let mut out = Vec::new();
+    for s in &spans {
+        assert!(s.start <= s.end && s.end <= rest.len(), "{}: span {s:?} of {}", d.name(), rest.len());
+        out.clear();
+        let _ = d.decode(&rest[s.clone()], &mut out);
+        assert!(out.len() <= 4 * s.len() + 16, "{}: {} bytes from {}", d.name(), out.len(), s.len());
+    }
+}
+
 /// Fuzz target `archive`.
 pub fn archive(data: &[u8]) {
     use keyhound::archive::{Event, Limits, expand};

@@ -22,6 +22,9 @@
 //!   lines), `key`/`name` + `value` attribute pairs (`<add key="K" value="v"/>`), and
 //!   `<entry key="K">v</entry>`.
 //!
+//! - [`nested`]: a YAML mapping keyed by environment under a credential's name
+//!   (`app_secrets:` / `  dev: …` / `  prod: …`), each value named by the parent.
+//!
 //! Values are read by [`value`]: quoted strings (`"`, `'`, `` ` ``, `\"` inside a string,
 //! triple quotes, `r"…"`), bare tokens, YAML block scalars and values on the next line (a
 //! YAML list item under the name, `Authorization:` then `- Bearer …`), every string of a
@@ -33,6 +36,7 @@
 pub mod call;
 pub mod fallback;
 pub mod markup;
+pub mod nested;
 pub mod operator;
 pub mod value;
 
@@ -79,7 +83,8 @@ pub trait Syntax: Debug + Send + Sync {
 }
 
 /// Every syntax, in the order they are tried.
-static SYNTAXES: [&dyn Syntax; 4] = [&operator::Operators, &call::Calls, &markup::Markup, &fallback::References];
+static SYNTAXES: [&dyn Syntax; 5] =
+    [&operator::Operators, &call::Calls, &markup::Markup, &fallback::References, &nested::EnvironmentMaps];
 
 /// Longest name the recogniser reports.
 pub const MAX_NAME: usize = 100;

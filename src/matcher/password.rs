@@ -33,7 +33,8 @@ const NOT_PASSWORDS: &[&str] = &[
 #[rustfmt::skip]
 const PLACEHOLDER_PARTS: &[&str] = &[
     "${", "{{", "}}", "$(", "#{", "%(", "<%", "[[", "your", "example", "placeholder", "changeme", "change_me",
-    "change-me", "xxxx", "****", "...", "\u{2022}", "\u{2026}", "getenv", "environ", "process.env", "secrets.",
+    "change-me", "xxxx", "****", "...", "\u{2022}", "\u{2026}", "getenv", "os.environ", "environ[", "environ.get",
+    "process.env", "secrets.",
     "vault:", "ssm:", "secretsmanager", "keyvault", "lookup(", "env(", "env[", "env.", "settings.", "config.",
     "params.", "values.", "request.", "args.", "options.", "self.", "this.", "input(", "_here", "-here", "insert",
     "replace", "dummy", "fake", "sample", "redacted", "enter ", "not-a-real", "notreal", "not_real", "not-real",
@@ -166,6 +167,14 @@ pub fn name_strength(name: &[u8]) -> NameStrength {
     password_word(&w[last])
 }
 
+/// Words before `secret` that say whose secret it is: under them a single word is the secret
+/// (`clientSecret: acmesecret`), not a mode or a resource name (`"secret": "filter"`).
+#[rustfmt::skip]
+const SECRET_OWNERS: &[&str] = &[
+    "client", "app", "application", "api", "consumer", "shared", "webhook", "jwt", "session", "cookie", "signing",
+    "oauth", "oauth2", "hmac", "master", "root", "admin",
+];
+
 /// Adjectives that describe the password a test or a document means (`wrongpassword`,
 /// `strongpassword`, a secret key that is `valid`) instead of being one.
 #[rustfmt::skip]
@@ -237,9 +246,11 @@ pub fn judge(name: &[u8], value: &[u8], ctx: Context) -> Option<Confidence> {
     // (and under `pass` alone: a lint pass, a test that passes, `--pass=early`; `account-pass`
     // and `pfx_pass` name a password)
     let word_under_secret = (name_words.iter().any(|w| w.ends_with("secret")) || name_words == ["pass"])
-        && !name_words
-            .iter()
-            .any(|w| !w.ends_with("secret") && w != "pass" && password_word(w) == NameStrength::Strong)
+        && !name_words.iter().any(|w| {
+            !w.ends_with("secret") && w != "pass" && password_word(w) == NameStrength::Strong
+                // (`clientSecret`, `app_secret`, `jwt.secret` name a credential whatever it holds)
+                || SECRET_OWNERS.contains(&w.as_str())
+        })
         && value.iter().all(u8::is_ascii_lowercase)
         && value.len() <= 10;
     // `test5`, `test46`: the filler word with a counter, as a test suite numbers its values
@@ -670,6 +681,8 @@ mod tests {
             ("password", "admin{!}password", Confidence::Medium),
             ("CLIENTSECRET", "Xq7{!}vR2mBt9", Confidence::Medium),
             ("LDAP_BIND_PW", "pass{!}1234", Confidence::Medium),
+            ("security.oauth2.client.clientSecret", "acme{!}secret", Confidence::Medium),
+            ("secret", "fil{!}ter", Confidence::Low),
         ] {
             assert_eq!(judge(name.as_bytes(), unmark(v).as_bytes(), CONFIG), Some(want), "{name} {v}");
         }
