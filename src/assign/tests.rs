@@ -160,3 +160,18 @@ fn a_pair_filling_a_string_literal_is_quoted() {
         assert_eq!(a.quoted, *want, "{text:?}");
     }
 }
+
+/// A quoted string that reads as prose keeps its scheme-like first word: `"Key updates."`
+/// under a name is not the key `updates.`; a header value is still split.
+#[test]
+fn a_scheme_word_starting_prose_is_not_split_off() {
+    for (text, whole) in [
+        ("\"number_secret\": \"Key updates.\",", "Key updates."),
+        ("\"note_token\": \"Token expires in an hour\"", "Token expires in an hour"),
+    ] {
+        let got = pairs(text);
+        assert!(got.iter().any(|(_, v)| v == whole), "{text:?}: {got:?}");
+    }
+    let got = pairs("headers = {\"Authorization\": \"Bearer q8Zr1LmX0vT4\"}");
+    assert!(got.iter().any(|(n, v)| n == "Authorization" && v == "q8Zr1LmX0vT4"), "{got:?}");
+}

@@ -186,11 +186,17 @@ fn scheme_at(hay: &[u8], p: usize, eol: usize) -> Option<(Range<usize>, usize)> 
 }
 
 /// Splits a scheme off the front of a quoted string's content.
+///
+/// A string that goes on after the credential, or whose word after the scheme ends in
+/// sentence punctuation, is prose (`"Key updates."`, `"Token expires in an hour"`): it keeps
+/// no scheme and is read whole.
 fn split_scheme(hay: &[u8], content: Range<usize>) -> (Option<Range<usize>>, Range<usize>) {
     match scheme_at(hay, content.start, content.end) {
         Some((s, rest)) => {
             let end = hay[rest..content.end].iter().position(u8::is_ascii_whitespace).map_or(content.end, |i| rest + i);
-            (Some(s), rest..end)
+            let prose = hay[end..content.end].iter().any(|b| !b.is_ascii_whitespace())
+                || end > rest && matches!(hay[end - 1], b'.' | b',' | b'!' | b'?' | b':' | b';');
+            if prose { (None, content) } else { (Some(s), rest..end) }
         }
         None => (None, content),
     }

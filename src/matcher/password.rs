@@ -26,7 +26,7 @@ const NOT_PASSWORDS: &[&str] = &[
     "optional", "securestring", "secretstr", "secretstring", "varchar", "changeme", "changeit", "change_me",
     "change-me", "replaceme", "todo", "tbd", "fixme", "redacted", "removed", "omitted", "hunter2", "default",
     "value", "new", "old", "current", "confirm", "random", "generated", "prompt", "input", "env", "file", "stdin",
-    "unset", "notset", "not_set", "sensitive", "protected", "test", "path",
+    "unset", "notset", "not_set", "sensitive", "protected", "test", "path", "environment",
 ];
 
 /// Fragments that mark a placeholder or a reference anywhere in the value (lower-cased).
@@ -167,14 +167,6 @@ pub fn name_strength(name: &[u8]) -> NameStrength {
     password_word(&w[last])
 }
 
-/// Words before `secret` that say whose secret it is: under them a single word is the secret
-/// (`clientSecret: acmesecret`), not a mode or a resource name (`"secret": "filter"`).
-#[rustfmt::skip]
-const SECRET_OWNERS: &[&str] = &[
-    "client", "app", "application", "api", "consumer", "shared", "webhook", "jwt", "session", "cookie", "signing",
-    "oauth", "oauth2", "hmac", "master", "root", "admin",
-];
-
 /// Adjectives that describe the password a test or a document means (`wrongpassword`,
 /// `strongpassword`, a secret key that is `valid`) instead of being one.
 #[rustfmt::skip]
@@ -246,11 +238,9 @@ pub fn judge(name: &[u8], value: &[u8], ctx: Context) -> Option<Confidence> {
     // (and under `pass` alone: a lint pass, a test that passes, `--pass=early`; `account-pass`
     // and `pfx_pass` name a password)
     let word_under_secret = (name_words.iter().any(|w| w.ends_with("secret")) || name_words == ["pass"])
-        && !name_words.iter().any(|w| {
-            !w.ends_with("secret") && w != "pass" && password_word(w) == NameStrength::Strong
-                // (`clientSecret`, `app_secret`, `jwt.secret` name a credential whatever it holds)
-                || SECRET_OWNERS.contains(&w.as_str())
-        })
+        && !name_words
+            .iter()
+            .any(|w| !w.ends_with("secret") && w != "pass" && password_word(w) == NameStrength::Strong)
         && value.iter().all(u8::is_ascii_lowercase)
         && value.len() <= 10;
     // `test5`, `test46`: the filler word with a counter, as a test suite numbers its values
@@ -681,7 +671,6 @@ mod tests {
             ("password", "admin{!}password", Confidence::Medium),
             ("CLIENTSECRET", "Xq7{!}vR2mBt9", Confidence::Medium),
             ("LDAP_BIND_PW", "pass{!}1234", Confidence::Medium),
-            ("security.oauth2.client.clientSecret", "acme{!}secret", Confidence::Medium),
             ("secret", "fil{!}ter", Confidence::Low),
         ] {
             assert_eq!(judge(name.as_bytes(), unmark(v).as_bytes(), CONFIG), Some(want), "{name} {v}");
