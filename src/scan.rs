@@ -196,10 +196,15 @@ impl Worker<'_> {
                     continue;
                 }
             }
-            replaced.extend(overlapping.iter().map(|m| m.secret.clone()));
             let mut got = finding::build(&layer.bytes, &blob.origin, &inner, rules);
-            // the same secret found as written in this blob is that finding
+            // the same secret found as written in this blob is that finding; then nothing as
+            // written is replaced (a token written plainly inside escaped JSON was lost: its
+            // decoded copy was dropped as the same secret and the written one as replaced)
             got.retain(|g| !found.iter().any(|f| f.fingerprint == g.fingerprint));
+            if got.is_empty() {
+                continue;
+            }
+            replaced.extend(overlapping.iter().map(|m| m.secret.clone()));
             finding::relocate(&mut got, blob.bytes, &layer.span, &layer.chain);
             extra.extend(got);
         }

@@ -235,3 +235,22 @@ fn notebook_findings_name_their_cell_in_sources_and_outputs() {
         .collect();
     assert_eq!(cells, [(13, 2), (19, 3)]);
 }
+
+/// A provider token written plainly inside escaped JSON (`"{\"token\":\"ghp_…\"}"`) is also in
+/// what the escapes decode to; decoding must not lose it: the plain finding stays, once, with
+/// no decode chain (the decoded copy is the same secret).
+#[test]
+fn a_token_written_plainly_inside_escaped_json_is_reported_once_as_written() {
+    let mut fake = Fake::new(0x150e);
+    let pat = fake.github("ghp_");
+    let t = Tree::new();
+    t.write(
+        "events.json",
+        format!("[\n  {{\"id\": 2, \"payload\": \"{{\\\"token\\\":\\\"{pat}\\\",\\\"user\\\":\\\"ci\\\"}}\"}}\n]\n"),
+    );
+    let r = t.run(&["scan", ".", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let got: Vec<(String, String, u64, Vec<String>)> =
+        findings(&r.json()).into_iter().map(|f| (f.0, f.1, f.2, f.4)).collect();
+    assert_eq!(got, [("github-pat-classic".to_string(), "events.json".to_string(), 2, Vec::<String>::new())]);
+}
