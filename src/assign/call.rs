@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 use super::value::{quoted, read_one};
-use super::{Assignment, Form, MAX_NAME, Syntax, is_name_byte, line_end};
+use super::{Assignment, Form, MAX_NAME, Syntax, is_name_byte};
 
 /// The argument syntaxes.
 #[derive(Debug)]
@@ -14,14 +14,11 @@ pub struct Calls;
 
 impl Syntax for Calls {
     fn find(&self, hay: &[u8], region: Range<usize>, out: &mut Vec<Assignment>) {
-        let mut start = region.start;
-        while start < region.end {
-            let eol = line_end(hay, start);
+        for (start, eol) in super::lines(hay, region) {
             literal_pairs(hay, start, eol, out);
             flags(hay, start, eol, out);
             command_forms(hay, start, eol, out);
             setters(hay, start, eol, out);
-            start = super::next_line(hay, eol).max(start + 1);
         }
     }
 }

@@ -146,6 +146,21 @@ pub fn next_line(hay: &[u8], eol: usize) -> usize {
     if hay.get(eol) == Some(&b'\n') { eol + 1 } else { eol.max(1) }
 }
 
+/// The lines of `region` as `(start, end)` pairs (`end` from [`line_end`]), always moving
+/// forward: the walk every line-oriented syntax makes.
+pub(crate) fn lines(hay: &[u8], region: Range<usize>) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut start = region.start;
+    std::iter::from_fn(move || {
+        if start >= region.end {
+            return None;
+        }
+        let eol = line_end(hay, start);
+        let line = (start, eol);
+        start = next_line(hay, eol).max(start + 1);
+        Some(line)
+    })
+}
+
 /// A byte that may be part of a bare name.
 pub(crate) fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')

@@ -33,18 +33,10 @@ pub struct EnvironmentMaps;
 
 impl Syntax for EnvironmentMaps {
     fn find(&self, hay: &[u8], region: Range<usize>, out: &mut Vec<Assignment>) {
-        let mut line = region.start;
-        while line < region.end {
-            let eol = line_end(hay, line);
-            if let Some((indent, name)) =
-                key_line(hay, line, eol).filter(|(_, k)| k.is_empty()).map(|(i, k)| (i, k.name))
-            {
+        for (line, eol) in super::lines(hay, region) {
+            if let Some((indent, Key { name, value: None })) = key_line(hay, line, eol) {
                 children(hay, next_line(hay, eol), indent, &name, out);
             }
-            if eol >= hay.len() {
-                break;
-            }
-            line = next_line(hay, eol);
         }
     }
 }
@@ -54,12 +46,6 @@ struct Key {
     name: Range<usize>,
     /// Where the value starts (after the colon and blanks), `None` when the line ends there.
     value: Option<usize>,
-}
-
-impl Key {
-    fn is_empty(&self) -> bool {
-        self.value.is_none()
-    }
 }
 
 /// The indent and key of a YAML `key:` line (`key: value` or `key:` alone, a comment allowed
