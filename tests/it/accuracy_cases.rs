@@ -448,3 +448,49 @@ fn confluent_dropbox_airtable_and_harness_formats() {
         .collect();
     assert_eq!(parts, ["API key", "API key"]);
 }
+
+#[test]
+fn weak_database_defaults_keys_on_command_lines_and_key_rings() {
+    let mut fk = Fake::new(1131);
+    let t = Tree::new();
+    // a weak default is a real credential in a URL as in an assignment; `password` stays a placeholder
+    let weak = ["ro", "ot"].concat();
+    t.write(
+        "initdb.js",
+        format!("const url = `mongodb://{weak}:{weak}@${{process.env.MONGO_ADDR}}/?authSource=admin`;\nconst doc = 'postgres://user:password@localhost/app';\n"),
+    );
+    t.write(
+        "hint.adoc",
+        format!(
+            "echo \"$c\" | openssl enc -a -d -aes-128-ecb -K {} -out decrypted.md\nopenssl pkcs12 -export -in a.crt -inkey a.key -passout pass:{} -out a.p12\nopenssl rsa -in key.pem -passin env:KEY_PASS\n",
+            fk.chars(32, HEX),
+            password(&mut fk)
+        ),
+    );
+    t.write(
+        "keys/key-768c1632-cf7b-41a9-bb7a-bff228ae8fba.xml",
+        format!(
+            "<key id=\"768c1632-cf7b-41a9-bb7a-bff228ae8fba\" version=\"1\">\n  <descriptor>\n    <masterKey p4:requiresEncryption=\"true\" xmlns:p4=\"http://schemas.asp.net/2015/03/dataProtection\">\n      <!-- Warning: the key below is in an unencrypted form. -->\n      <value>{}==</value>\n    </masterKey>\n  </descriptor>\n</key>\n",
+            fk.chars(86, B64)
+        ),
+    );
+    t.write(
+        "src/JwkTest.java",
+        format!(
+            "String json = \"{{\\\"kty\\\":\\\"oct\\\",\" +\n    \"\\\"k\\\":\\\"{}\\\"}}\";\n",
+            fk.chars(43, URLSAFE)
+        ),
+    );
+    let (code, got, _) = found(&t, &["scan", ".", "--format", "json"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        got,
+        vec![
+            f("aspnet-data-protection-key", "keys/key-768c1632-cf7b-41a9-bb7a-bff228ae8fba.xml", 5),
+            f("jwk-symmetric-key", "src/JwkTest.java", 2),
+            f("mongodb-url-password", "initdb.js", 1),
+            f("openssl-pass-argument", "hint.adoc", 2),
+            f("openssl-raw-key", "hint.adoc", 1),
+        ]
+    );
+}
