@@ -135,8 +135,13 @@ pub fn line_start_within(hay: &[u8], pos: usize, reach: usize) -> usize {
 /// End of the line holding `pos` (the index of its `\n`, or the end of `hay`), or
 /// `pos + LINE_REACH` in a longer line.
 pub fn line_end(hay: &[u8], pos: usize) -> usize {
+    line_end_within(hay, pos, LINE_REACH)
+}
+
+/// End of the line holding `pos`, or `pos + reach` in a longer line.
+pub fn line_end_within(hay: &[u8], pos: usize, reach: usize) -> usize {
     let pos = pos.min(hay.len());
-    let ceil = pos.saturating_add(LINE_REACH).min(hay.len());
+    let ceil = pos.saturating_add(reach).min(hay.len());
     memchr::memchr(b'\n', &hay[pos..ceil]).map_or(ceil, |i| pos + i)
 }
 

@@ -343,9 +343,13 @@ pub fn value_ok(value: &[u8], ctx: Context) -> bool {
         && w.len() >= 3
         && value.iter().all(u8::is_ascii_alphanumeric)
         && (w.len()..=w.len() + 1).contains(&value.iter().filter(|b| b.is_ascii_uppercase()).count());
+    // an identifier reads as words; a random string split at its case changes does not, even
+    // when it holds a password word by chance (`Pw` in `SbORAztqPwEhnbhMIBNmHBDrfv`)
+    let wordlike = !super::randomness::looks_random(value);
     if names_secret
         && w.len() >= 2
         && !typed(value, ctx)
+        && wordlike
         && (camel || all_words && !pascal_phrase || w.iter().any(|x| DETERMINERS.contains(&x.as_str())))
     {
         return false;
@@ -570,6 +574,8 @@ mod tests {
     fn url_passwords() {
         assert!(url_password_ok(unmark("Zx8k{!}Q2mW9pL").as_bytes()));
         assert!(url_password_ok(unmark("p%40ss{!}w0rd42").as_bytes()));
+        // random letters that hold a password word by chance
+        assert!(url_password_ok(unmark("SbORAztq{!}PwEhnbhMIBNmHBDrfv").as_bytes()));
         for v in ["BOOKMYNAME_PASSWORD", "remotePassword", "somepassword", "c%20d", "%6d%6D", "a%0D%0Ab"] {
             assert!(!url_password_ok(v.as_bytes()), "{v}");
         }

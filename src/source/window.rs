@@ -235,7 +235,10 @@ pub fn read_stream(r: impl Read, origin: &Origin, len: Option<u64>, lim: &Stream
     let path = origin.path();
     let g = &lim.geometry;
     let mut r = r.take(lim.max.saturating_add(1));
-    let mut first = Vec::new();
+    // sized from the file's length when known: `read_to_end` through `Take` gets no size hint,
+    // and growing from nothing cost a dozen reads and reallocations per file (4 % of a
+    // directory scan in `read` and `memmove`); one byte more to see the end in one read
+    let mut first = Vec::with_capacity(len.map_or(0, |n| n.min(g.size as u64) as usize + 1));
     if let Err(e) = (&mut r).take(g.size as u64 + 1).read_to_end(&mut first) {
         return sink.skipped(path, SkipReason::Unreadable, 0, &e.to_string());
     }
