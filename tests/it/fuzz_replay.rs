@@ -15,9 +15,10 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 type Target = fn(&[u8]);
 
-const TARGETS: [(&str, Target); 13] = [
+const TARGETS: [(&str, Target); 14] = [
     ("matcher", targets::matcher),
     ("decode", targets::decode),
+    ("decoder", targets::decoder),
     ("archive", targets::archive),
     ("rules", targets::rules),
     ("config", targets::config),
