@@ -100,8 +100,13 @@ fn setters(hay: &[u8], line: usize, eol: usize, out: &mut Vec<Assignment>) {
 /// `--name value` and `--name "value"` (the `--name=value` form is an operator).
 fn flags(hay: &[u8], line: usize, eol: usize, out: &mut Vec<Assignment>) {
     let mut p = line;
-    while let Some(off) = memchr::memmem::find(&hay[p..eol], b"--") {
+    // (a byte search: a substring searcher built for every line cost more than it found)
+    while let Some(off) = memchr::memchr(b'-', &hay[p..eol]) {
         let dash = p + off;
+        if hay.get(dash + 1) != Some(&b'-') || dash + 1 >= eol {
+            p = dash + 1;
+            continue;
+        }
         p = dash + 2;
         if dash > line && !matches!(hay[dash - 1], b' ' | b'\t' | b'"' | b'\'' | b'(' | b',') {
             continue;

@@ -8,7 +8,7 @@
 //! hashed table of 2¹⁵ one-byte slots (32 KiB, resident in L1). The scan loads eight bytes at a
 //! time, folds their case in a register, and tests the grams at six positions with independent
 //! loads and one branch; only where a
-//! slot is taken does it compare the keywords of that slot. Its output is identical to an
+//! slot is taken, and holds the tag of the gram's hash, does it compare the keywords of that slot. Its output is identical to an
 //! overlapping Aho-Corasick search (a test checks it on random text built from keywords).
 //!
 //! Keywords shorter than three bytes cannot be indexed this way; [`Prefilter`] runs them
@@ -30,9 +30,24 @@ type Slots = [u8; SLOTS];
 /// is indexed by its gram that comes latest in this list or is absent from it.
 const COMMON_TRIGRAMS: &str = include_str!("common_trigrams.txt");
 
-fn slot(gram: u32) -> usize {
-    (gram.wrapping_mul(0x9E37_79B1) >> HASH_SHIFT) as usize
+fn hash(gram: u32) -> u32 {
+    gram.wrapping_mul(0x9E37_79B1)
 }
+
+fn slot(h: u32) -> usize {
+    (h >> HASH_SHIFT) as usize
+}
+
+/// A slot holds a tag of the hash bits below the slot's (never 0, which marks an empty slot):
+/// a gram whose tag differs cannot be a keyword's, so the keywords are compared only where
+/// the tags agree. Hashing alone sent two of every three checks to a slot whose keywords
+/// shared only the hash (24 M checks for 1.5 M hits on the 1 GiB benchmark tree).
+fn tag(h: u32) -> u8 {
+    (h >> (HASH_SHIFT - 8)) as u8 | 1
+}
+
+/// The tag of a slot whose keywords have different tags: always compared.
+const SHARED: u8 = 0xFF;
 
 /// Folds ASCII case by clearing bit 5 of every byte (`a`→`A`). Other bytes pair up with one
 /// they were not (`-` with CR, space with NUL): a few more slots to check, never a miss,
@@ -57,7 +72,8 @@ struct Entry {
 /// Keywords of three bytes or more, each indexed by its least common three-byte gram.
 #[derive(Debug)]
 pub struct GramSearcher {
-    /// 1 where some keyword's gram hashes to the slot.
+    /// The [`tag`] of the keywords whose gram hashes to the slot ([`SHARED`] if they differ),
+    /// 0 where none does.
     taken: Box<Slots>,
     /// `entries[first[s]..first[s + 1]]` are the keywords whose gram hashes to slot `s`.
     first: Vec<u32>,
@@ -86,8 +102,13 @@ impl GramSearcher {
             let at = (0..=keyword.len() - 3)
                 .max_by_key(|&at| (rarity(&keyword[at..at + 3]), std::cmp::Reverse(at)))
                 .unwrap_or(0);
-            let s = slot(gram(&keyword[at..]));
-            taken[s] = 1;
+            let h = hash(gram(&keyword[at..]));
+            let s = slot(h);
+            taken[s] = match taken[s] {
+                0 => tag(h),
+                t if t == tag(h) => t,
+                _ => SHARED,
+            };
             buckets[s].push(Entry { id, keyword, gram_at: at });
         }
         let mut first = Vec::with_capacity(SLOTS + 1);
@@ -112,11 +133,13 @@ impl GramSearcher {
         // Grams at six positions come out of each eight bytes loaded.
         while let Some(chunk) = hay.get(p..p + 8) {
             let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])) & FOLD;
-            let slots: [usize; 6] = std::array::from_fn(|j| slot((x >> (8 * j)) as u32 & 0x00FF_FFFF));
-            if slots.iter().fold(0, |any, &s| any | taken[s]) != 0 {
-                for (j, s) in slots.into_iter().enumerate() {
-                    if taken[s] != 0 {
-                        self.verify(hay, p + j, s, &mut hit);
+            let hashes: [u32; 6] = std::array::from_fn(|j| hash((x >> (8 * j)) as u32 & 0x00FF_FFFF));
+            // one branch for the six slots; the tags only where one is taken
+            if hashes.iter().fold(0, |any, &h| any | taken[slot(h)]) != 0 {
+                for (j, h) in hashes.into_iter().enumerate() {
+                    let held = taken[slot(h)];
+                    if held != 0 && (held == tag(h) || held == SHARED) {
+                        self.verify(hay, p + j, slot(h), &mut hit);
                     }
                 }
             }
@@ -124,9 +147,10 @@ impl GramSearcher {
         }
         // The last few positions, where eight bytes cannot be loaded.
         for at in p..hay.len().saturating_sub(2) {
-            let s = slot(gram(&hay[at..]));
-            if taken[s] != 0 {
-                self.verify(hay, at, s, &mut hit);
+            let h = hash(gram(&hay[at..]));
+            let held = taken[slot(h)];
+            if held == tag(h) || held == SHARED {
+                self.verify(hay, at, slot(h), &mut hit);
             }
         }
     }
