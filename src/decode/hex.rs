@@ -48,6 +48,11 @@ impl Decoder for Hex {
     }
 
     fn decode(&self, span: &[u8], out: &mut Vec<u8>) -> bool {
+        // any span, not only a candidate: a byte that is not a digit is not hex (`nibble` would
+        // overflow on it; found by the `decoder` fuzz target's replay in a debug build)
+        if !span.iter().all(u8::is_ascii_hexdigit) {
+            return false;
+        }
         let upper = span.iter().any(u8::is_ascii_uppercase);
         if upper && span.iter().any(u8::is_ascii_lowercase) {
             return false;
@@ -80,5 +85,6 @@ mod tests {
         assert_eq!(out, text.as_bytes());
         out.clear();
         assert!(!Hex.decode(b"d41d8cd98f00b204e9800998ecf8427e", &mut out), "an MD5 is not text");
+        assert!(!Hex.decode(b"70617373776f72643d!!", &mut out), "not hex");
     }
 }
