@@ -49,6 +49,13 @@ fn tag(h: u32) -> u8 {
 /// The tag of a slot whose keywords have different tags: always compared.
 const SHARED: u8 = 0xFF;
 
+/// Whether a gram hashing to `h` may be a keyword of a slot holding `held` (0, an empty
+/// slot, never agrees: tags are odd).
+#[inline(always)]
+fn agrees(held: u8, h: u32) -> bool {
+    held == tag(h) || held == SHARED
+}
+
 /// Folds ASCII case by clearing bit 5 of every byte (`a`→`A`). Other bytes pair up with one
 /// they were not (`-` with CR, space with NUL): a few more slots to check, never a miss,
 /// and one instruction for eight bytes instead of a true lowercase.
@@ -137,8 +144,7 @@ impl GramSearcher {
             // one branch for the six slots; the tags only where one is taken
             if hashes.iter().fold(0, |any, &h| any | taken[slot(h)]) != 0 {
                 for (j, h) in hashes.into_iter().enumerate() {
-                    let held = taken[slot(h)];
-                    if held != 0 && (held == tag(h) || held == SHARED) {
+                    if agrees(taken[slot(h)], h) {
                         self.verify(hay, p + j, slot(h), &mut hit);
                     }
                 }
@@ -148,8 +154,7 @@ impl GramSearcher {
         // The last few positions, where eight bytes cannot be loaded.
         for at in p..hay.len().saturating_sub(2) {
             let h = hash(gram(&hay[at..]));
-            let held = taken[slot(h)];
-            if held == tag(h) || held == SHARED {
+            if agrees(taken[slot(h)], h) {
                 self.verify(hay, at, slot(h), &mut hit);
             }
         }

@@ -197,9 +197,8 @@ impl<'d> Matcher<'d> {
                     self.run_rule(r as usize, &w, hay);
                 }
                 if rule.assign.is_some() {
-                    let near = rule.window_before == crate::rules::NAMED_WINDOW_BEFORE;
                     for &(s, e) in &w {
-                        self.recognised.add_window(hay, s, e, near);
+                        self.recognised.add_window(hay, s, e, rule.keyword_in_name);
                     }
                     self.named_rules.push(r);
                     self.windows[r as usize] = w;

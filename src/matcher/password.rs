@@ -344,13 +344,13 @@ pub fn value_ok(value: &[u8], ctx: Context) -> bool {
         && value.iter().all(u8::is_ascii_alphanumeric)
         && (w.len()..=w.len() + 1).contains(&value.iter().filter(|b| b.is_ascii_uppercase()).count());
     // an identifier reads as words; a random string split at its case changes does not, even
-    // when it holds a password word by chance (`Pw` in `SbORAztqPwEhnbhMIBNmHBDrfv`)
-    let wordlike = !super::randomness::looks_random(value);
+    // when it holds a password word by chance (`Pw` in `SbORAztqPwEhnbhMIBNmHBDrfv`): asked
+    // last, as it is the costliest test
     if names_secret
         && w.len() >= 2
         && !typed(value, ctx)
-        && wordlike
         && (camel || all_words && !pascal_phrase || w.iter().any(|x| DETERMINERS.contains(&x.as_str())))
+        && !super::randomness::looks_random(value)
     {
         return false;
     }

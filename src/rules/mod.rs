@@ -163,6 +163,9 @@ pub struct Rule {
     /// [`NAMED_WINDOW_BEFORE`] for a generic name-gated rule, whose keywords are part of the
     /// name (`key` in `API_KEY`), so only the name's own line needs reading.
     pub window_before: usize,
+    /// A generic name-gated rule whose keywords are part of the name (`key` in `API_KEY`):
+    /// the recogniser reads only [`NAMED_WINDOW_BEFORE`] bytes around a hit in a long line.
+    pub keyword_in_name: bool,
     /// Built-in validator.
     pub check: Option<CheckKind>,
     /// Whether the placeholder filter applies.

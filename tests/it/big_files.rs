@@ -132,3 +132,40 @@ fn a_too_small_window_is_refused() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("--window-size: 1M is smaller than the minimum 5M"), "{}", r.stderr);
 }
+
+/// Minified code: one line of 10 KiB, and names with their values deep inside it. Generic
+/// name-gated rules read only the bytes around their keyword in a long line; the values are
+/// still found, at their exact columns, and nothing else is.
+#[test]
+fn names_deep_in_a_minified_line_are_found_at_their_columns() {
+    let mut fk = Fake::new(1607);
+    let key = fk.chars(24, crate::common::ALNUM);
+    let password = format!("{}#{}!", fk.chars(6, crate::common::ALNUM), fk.chars(6, crate::common::ALNUM));
+    let filler = |text: &mut String, upto: usize, tag: &str| {
+        let mut n = text.len();
+        while text.len() < upto {
+            text.push_str(&format!("function {tag}{n}(a,b){{return a.map(function(x){{return x*{n}+b}})}};"));
+            n += 1;
+        }
+    };
+    let mut line = String::new();
+    filler(&mut line, 5000, "f");
+    let key_at = line.len() + "var cfg={apiKey:\"".len() + 1;
+    line.push_str(&format!("var cfg={{apiKey:\"{key}\",url:\"/v1\"}};"));
+    filler(&mut line, 9000, "g");
+    let password_at = line.len() + "db.connect({user:\"svc\",password:\"".len() + 1;
+    line.push_str(&format!("db.connect({{user:\"svc\",password:\"{password}\"}});"));
+    filler(&mut line, 10_500, "h");
+    line.push('\n');
+    let t = Tree::new();
+    t.write("dist/app.min.js", &line);
+    let r = t.run(&["scan", ".", "--format", "json", "--show-secrets"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let want = vec![
+        ("generic-api-key".to_string(), "dist/app.min.js".to_string(), 1, key_at as u64),
+        ("password-assignment".to_string(), "dist/app.min.js".to_string(), 1, password_at as u64),
+    ];
+    assert_eq!(summary(&r.json()), want);
+    let secrets: Vec<_> = r.json()["findings"].as_array().unwrap().iter().map(|f| f["secret"].clone()).collect();
+    assert_eq!(secrets, [serde_json::json!(key), serde_json::json!(password)]);
+}
