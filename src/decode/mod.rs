@@ -44,7 +44,7 @@ impl<'a> Text<'a> {
     pub fn word_runs(&self) -> &[Range<usize>] {
         self.runs.get_or_init(|| {
             let mut v = Vec::new();
-            runs(self.hay, self.region.clone(), &base64::CLASS, base64::MIN_RUN, |r| v.push(r));
+            runs_masked(self.hay, self.region.clone(), &base64::CLASS, base64::mask, base64::MIN_RUN, |r| v.push(r));
             v
         })
     }
@@ -243,17 +243,35 @@ pub type Class = [bool; 256];
 /// mask without branching (a byte-at-a-time walk mispredicts at the end of every word, which
 /// made it cost 14 % of a scan): a block of nothing but the class extends the current run, and
 /// any other block can only end a run or start one (a run inside it is too short to count).
-pub fn runs(hay: &[u8], region: Range<usize>, class: &Class, min: usize, mut f: impl FnMut(Range<usize>)) {
+pub fn runs(hay: &[u8], region: Range<usize>, class: &Class, min: usize, f: impl FnMut(Range<usize>)) {
+    let table = |block: &[u8; BLOCK]| {
+        let mut m: u32 = 0;
+        for (k, &b) in block.iter().enumerate() {
+            m |= u32::from(class[b as usize]) << k;
+        }
+        m
+    };
+    runs_masked(hay, region, class, table, min, f);
+}
+
+/// [`runs`] with the block classifier given: `mask` sets bit `k` for each byte `k` of the
+/// block in `class` (an alphabet with a vector classifier, [`base64::mask`], is classified a
+/// block at a time in a few instructions instead of one table load per byte).
+pub fn runs_masked(
+    hay: &[u8],
+    region: Range<usize>,
+    class: &Class,
+    mask: impl Fn(&[u8; BLOCK]) -> u32,
+    min: usize,
+    mut f: impl FnMut(Range<usize>),
+) {
     let end = region.end;
     let mut i = region.start;
     // class bytes just before i
     let mut len = 0usize;
     if min >= BLOCK {
         while i + BLOCK <= end {
-            let mut m: u32 = 0;
-            for (k, &b) in hay[i..i + BLOCK].iter().enumerate() {
-                m |= u32::from(class[b as usize]) << k;
-            }
+            let m = mask(hay[i..i + BLOCK].try_into().unwrap_or(&[0; BLOCK]));
             if m == FULL {
                 len += BLOCK;
             } else {
