@@ -1,5 +1,5 @@
 //! Quoted-printable (RFC 2045), in mail and MIME parts that say so: once a region names
-//! `quoted-printable` in its first 64 KiB, the text after that header is a candidate, decoded with the
+//! `quoted-printable` (in any case) in its first 64 KiB, the text after that header is a candidate, decoded with the
 //! `quoted_printable` crate (soft line breaks joined, `=XX` escapes decoded).
 
 use std::ops::Range;
@@ -15,9 +15,11 @@ pub struct QuotedPrintable;
 const HEAD: usize = 64 << 10;
 
 fn header_end(hay: &[u8], region: &Range<usize>) -> Option<usize> {
-    // both spellings in one pass (a packed SIMD searcher for two patterns), not one pass each
-    static HEADER: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
-        std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(["uoted-printable", "UOTED-PRINTABLE"]).ok());
+    // any spelling (RFC 2045's values are case-insensitive: `Quoted-Printable` is common), in
+    // one pass
+    static HEADER: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> = std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder().ascii_case_insensitive(true).build(["quoted-printable"]).ok()
+    });
     let text = &hay[region.start..region.end.min(region.start + HEAD)];
     let at = HEADER.as_ref()?.find(text)?.start();
     let eol = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |k| at + k + 1);
@@ -68,12 +70,14 @@ mod tests {
         let mut out = Vec::new();
         assert!(QuotedPrintable.decode(&hay.as_bytes()[c[0].clone()], &mut out));
         assert_eq!(String::from_utf8(out).unwrap(), "\ntoken = \"abcdef\"\n");
-        // the header in capitals, and no header at all
-        let upper = "CONTENT-TRANSFER-ENCODING: QUOTED-PRINTABLE\n\nk =3D v\n";
-        c.clear();
-        QuotedPrintable.candidates(&Text::new(upper.as_bytes(), 0..upper.len()), &mut c);
-        assert_eq!(c.len(), 1);
-        assert_eq!(c[0], upper.find("\n\n").unwrap() + 1..upper.len());
+        // the header in capitals or capitalised, and no header at all
+        for header in ["QUOTED-PRINTABLE", "Quoted-Printable"] {
+            let text = format!("Content-Transfer-Encoding: {header}\n\nk =3D v\n");
+            c.clear();
+            QuotedPrintable.candidates(&Text::new(text.as_bytes(), 0..text.len()), &mut c);
+            assert_eq!(c.len(), 1, "{header}");
+            assert_eq!(c[0], text.find("\n\n").unwrap() + 1..text.len());
+        }
         c.clear();
         QuotedPrintable.candidates(&Text::new(b"k =3D v\n", 0..8), &mut c);
         assert!(c.is_empty());
