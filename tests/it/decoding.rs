@@ -254,3 +254,29 @@ fn a_token_written_plainly_inside_escaped_json_is_reported_once_as_written() {
         findings(&r.json()).into_iter().map(|f| (f.0, f.1, f.2, f.4)).collect();
     assert_eq!(got, [("github-pat-classic".to_string(), "events.json".to_string(), 2, Vec::<String>::new())]);
 }
+
+/// A mail whose body is quoted-printable, under a header capitalised as mail clients write it
+/// (`Quoted-Printable`), with the key cut by a soft line break and its `=` escaped: the key is
+/// found whole, decoded, and reported where the quoted-printable body starts (the line after
+/// the headers); without decoding only a fragment of it would be seen.
+#[test]
+fn a_quoted_printable_mail_body_is_decoded_whatever_the_header_case() {
+    let mut fake = Fake::new(0x9e1);
+    let key = fake.openai_project();
+    let (head, tail) = key.split_at(60);
+    let mail = format!(
+        "From: ops@mail.test\nSubject: keys\nContent-Type: text/plain; charset=utf-8\n\
+         Content-Transfer-Encoding: Quoted-Printable\n\nHere is the new key:\n\
+         OPENAI_API_KEY=3D{head}=\n{tail}\nBye\n"
+    );
+    let t = Tree::new();
+    t.write("mail.eml", &mail);
+    let r = t.run(&["scan", ".", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let got: Vec<(String, String, u64, Vec<String>)> =
+        findings(&r.json()).into_iter().map(|f| (f.0, f.1, f.2, f.4)).collect();
+    assert_eq!(
+        got,
+        [("openai-project-key".to_string(), "mail.eml".to_string(), 5, vec!["quoted-printable".to_string()])]
+    );
+}
