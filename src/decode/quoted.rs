@@ -1,5 +1,6 @@
 //! Quoted-printable (RFC 2045), in mail and MIME parts that say so: once a region names
-//! `quoted-printable` (in any case) in its first 64 KiB, the text after that header is a candidate, decoded with the
+//! `quoted-printable` (in any case) in its first 64 KiB, each line after that header with an
+//! `=` in it (lines joined by soft breaks count as one) is a candidate, decoded with the
 //! `quoted_printable` crate (soft line breaks joined, `=XX` escapes decoded).
 
 use std::ops::Range;
@@ -33,11 +34,25 @@ impl Decoder for QuotedPrintable {
 
     fn candidates(&self, text: &Text<'_>, out: &mut Vec<Range<usize>>) {
         let (hay, region) = (text.hay, text.region.clone());
-        if let Some(s) = header_end(hay, &region)
-            && s < region.end
-            && memchr::memchr(b'=', &hay[s..region.end]).is_some()
-        {
-            out.push(s..region.end);
+        let Some(mut at) = header_end(hay, &region) else { return };
+        // each logical line (lines joined by soft breaks: `=` at a line's end) that holds an
+        // escape is a candidate of its own, so what is found in it is reported at its line,
+        // not where the body starts
+        let mut start = at;
+        while at < region.end {
+            let eol = memchr::memchr(b'\n', &hay[at..region.end]).map_or(region.end, |k| at + k + 1);
+            let line = &hay[at..eol];
+            let line = line.strip_suffix(b"\n").unwrap_or(line);
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            let end = at + line.len();
+            at = eol;
+            if line.ends_with(b"=") && at < region.end {
+                continue;
+            }
+            if memchr::memchr(b'=', &hay[start..end]).is_some() {
+                out.push(start..end);
+            }
+            start = at;
         }
     }
 
@@ -69,14 +84,20 @@ mod tests {
         assert_eq!(c.len(), 1);
         let mut out = Vec::new();
         assert!(QuotedPrintable.decode(&hay.as_bytes()[c[0].clone()], &mut out));
-        assert_eq!(String::from_utf8(out).unwrap(), "\ntoken = \"abcdef\"\n");
+        assert_eq!(String::from_utf8(out).unwrap(), "token = \"abcdef\"");
+        // lines without an escape are not candidates; each escaped line is one of its own
+        let hay = "Content-Transfer-Encoding: quoted-printable\n\nhello\na =3D 1\nplain\nb =3D=\n2\n";
+        c.clear();
+        QuotedPrintable.candidates(&Text::new(hay.as_bytes(), 0..hay.len()), &mut c);
+        let spans: Vec<&str> = c.iter().map(|r| &hay[r.clone()]).collect();
+        assert_eq!(spans, ["a =3D 1", "b =3D=\n2"]);
         // the header in capitals or capitalised, and no header at all
         for header in ["QUOTED-PRINTABLE", "Quoted-Printable"] {
             let text = format!("Content-Transfer-Encoding: {header}\n\nk =3D v\n");
             c.clear();
             QuotedPrintable.candidates(&Text::new(text.as_bytes(), 0..text.len()), &mut c);
             assert_eq!(c.len(), 1, "{header}");
-            assert_eq!(c[0], text.find("\n\n").unwrap() + 1..text.len());
+            assert_eq!(&text[c[0].clone()], "k =3D v");
         }
         c.clear();
         QuotedPrintable.candidates(&Text::new(b"k =3D v\n", 0..8), &mut c);

@@ -257,8 +257,8 @@ fn a_token_written_plainly_inside_escaped_json_is_reported_once_as_written() {
 
 /// A mail whose body is quoted-printable, under a header capitalised as mail clients write it
 /// (`Quoted-Printable`), with the key cut by a soft line break and its `=` escaped: the key is
-/// found whole, decoded, and reported where the quoted-printable body starts (the line after
-/// the headers); without decoding only a fragment of it would be seen.
+/// found whole, decoded, and reported at the line it starts on; without decoding only a
+/// fragment of it would be seen.
 #[test]
 fn a_quoted_printable_mail_body_is_decoded_whatever_the_header_case() {
     let mut fake = Fake::new(0x9e1);
@@ -277,6 +277,6 @@ fn a_quoted_printable_mail_body_is_decoded_whatever_the_header_case() {
         findings(&r.json()).into_iter().map(|f| (f.0, f.1, f.2, f.4)).collect();
     assert_eq!(
         got,
-        [("openai-project-key".to_string(), "mail.eml".to_string(), 5, vec!["quoted-printable".to_string()])]
+        [("openai-project-key".to_string(), "mail.eml".to_string(), 7, vec!["quoted-printable".to_string()])]
     );
 }
