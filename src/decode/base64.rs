@@ -34,19 +34,21 @@ pub const CLASS: Class = {
 
 /// The bytes of a block in [`CLASS`], as a bit mask ([`super::runs_masked`]): sixteen bytes
 /// compared at once with SIMD instructions through the `wide` crate (safe, portable; SSE2 on
-/// every x86-64), which measured 1.35× faster than a table load per byte on the benchmark
-/// tree's text. (Bytes of 0x80 and above are negative as `i8` and in no range.)
+/// every x86-64; its 0.7 line, as 1.x needs a newer Rust than our `rust-version`), measured
+/// 1.35× faster than a table load per byte on the benchmark tree's text. (Bytes of 0x80 and
+/// above are negative as `i8` and in no range.)
 pub fn mask(block: &[u8; super::BLOCK]) -> u32 {
-    use wide::i8x16;
+    use wide::{CmpEq, CmpGt, CmpLt, i8x16};
     let b = i8x16::new(block.map(|x| x as i8));
     let folded = b | i8x16::splat(0x20);
-    let letter = folded.simd_gt(i8x16::splat(b'a' as i8 - 1)) & folded.simd_lt(i8x16::splat(b'z' as i8 + 1));
-    let digit = b.simd_gt(i8x16::splat(b'0' as i8 - 1)) & b.simd_lt(i8x16::splat(b'9' as i8 + 1));
-    let symbol = b.simd_eq(i8x16::splat(b'+' as i8))
-        | b.simd_eq(i8x16::splat(b'/' as i8))
-        | b.simd_eq(i8x16::splat(b'-' as i8))
-        | b.simd_eq(i8x16::splat(b'_' as i8));
-    (letter | digit | symbol).to_bitmask()
+    let letter = folded.cmp_gt(i8x16::splat(b'a' as i8 - 1)) & folded.cmp_lt(i8x16::splat(b'z' as i8 + 1));
+    let digit = b.cmp_gt(i8x16::splat(b'0' as i8 - 1)) & b.cmp_lt(i8x16::splat(b'9' as i8 + 1));
+    let symbol = b.cmp_eq(i8x16::splat(b'+' as i8))
+        | b.cmp_eq(i8x16::splat(b'/' as i8))
+        | b.cmp_eq(i8x16::splat(b'-' as i8))
+        | b.cmp_eq(i8x16::splat(b'_' as i8));
+    // sixteen lanes: the mask's upper bits are zero, so the cast keeps it as it is
+    (letter | digit | symbol).move_mask() as u32
 }
 
 const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
