@@ -317,7 +317,7 @@ pub fn window(data: &[u8]) {
     use keyhound::finding::lines::LineIndex;
     use keyhound::source::window::{Geometry, Utf16Reader, for_each_read, for_each_slice};
     let g = Geometry { size: 64, context: 8, max_match: 16 };
-    let whole = LineIndex::new(data);
+    let whole = LineIndex::new();
     let mut slices = Vec::new();
     let mut covered = 0u64;
     for_each_slice(data, &g, |bytes, w| {
@@ -325,7 +325,7 @@ pub fn window(data: &[u8]) {
         assert!(w.own.end <= bytes.len());
         covered += w.own.len() as u64;
         if !w.own.is_empty() {
-            let local = LineIndex::new(bytes).locate(bytes, w.own.start);
+            let local = LineIndex::new().locate(bytes, w.own.start);
             let at = whole.locate(data, w.offset as usize + w.own.start);
             let line = local.line + w.lines_before;
             let column = if local.line == 1 { local.column + w.column_before } else { local.column };

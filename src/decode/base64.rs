@@ -175,20 +175,19 @@ fn wrap(hay: &[u8], r: Range<usize>, end: usize) -> Range<usize> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use base64::engine::general_purpose;
+
     #[test]
     fn the_vector_mask_agrees_with_the_table_for_every_byte() {
         for b in 0..=255u8 {
             for k in 0..super::super::BLOCK {
                 let mut block = [b'.'; super::super::BLOCK];
                 block[k] = b;
-                let want = u32::from(super::CLASS[b as usize]) << k;
-                assert_eq!(super::mask(&block), want, "byte {b:#x} at {k}");
+                assert_eq!(mask(&block), u32::from(CLASS[b as usize]) << k, "byte {b:#x} at {k}");
             }
         }
     }
-
-    use super::*;
-    use base64::engine::general_purpose;
 
     fn cands(hay: &str) -> Vec<String> {
         let mut out = Vec::new();

@@ -7,9 +7,9 @@
 //! each keyword by one of its three-byte grams, the one least common in source text, in a
 //! hashed table of 2¹⁵ one-byte slots (32 KiB, resident in L1). The scan loads eight bytes at a
 //! time, folds their case in a register, and tests the grams at six positions with independent
-//! loads and one branch; only where a
-//! slot is taken, and holds the tag of the gram's hash, does it compare the keywords of that slot. Its output is identical to an
-//! overlapping Aho-Corasick search (a test checks it on random text built from keywords).
+//! loads and one branch; only where a slot is taken, and holds the tag of the gram's hash, does
+//! it compare the keywords of that slot. Its output is identical to an overlapping
+//! Aho-Corasick search (a test checks it on random text built from keywords).
 //!
 //! Keywords shorter than three bytes cannot be indexed this way; [`Prefilter`] runs them
 //! through a small `aho-corasick` automaton.

@@ -37,14 +37,14 @@ impl Recognised {
 
     /// Adds a window of a name-gated rule; [`Recognised::run`] reads the union.
     ///
-    /// `near`: the rule's keywords are part of the name (a generic name-gated rule), so the
+    /// `keyword_in_name`: the rule's keywords are part of the name (a generic name-gated rule), so the
     /// name starts within [`NEAR_REACH`] of the window's edges and only that much of a long line
     /// is read. Line-aligning such a window in a minified bundle read up to 8 KiB around every
     /// hit: the recogniser read 37 % of all bytes of the synthetic benchmark tree (a third of
     /// it in lines over 1,000 bytes), 0.8 GiB counted before the windows were merged.
-    pub fn add_window(&mut self, hay: &[u8], s: usize, e: usize, near: bool) {
+    pub fn add_window(&mut self, hay: &[u8], s: usize, e: usize, keyword_in_name: bool) {
         let (s, e) = (s.min(hay.len()), e.min(hay.len()));
-        let (s, e) = if near {
+        let (s, e) = if keyword_in_name {
             (assign::line_start_within(hay, s, NEAR_REACH), assign::line_end_within(hay, e, NEAR_REACH))
         } else {
             (assign::line_start(hay, s), assign::line_end(hay, e))

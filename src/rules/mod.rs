@@ -164,7 +164,8 @@ pub struct Rule {
     /// name (`key` in `API_KEY`), so only the name's own line needs reading.
     pub window_before: usize,
     /// A generic name-gated rule whose keywords are part of the name (`key` in `API_KEY`):
-    /// the recogniser reads only [`NAMED_WINDOW_BEFORE`] bytes around a hit in a long line.
+    /// the recogniser reads only [`crate::matcher::named::NEAR_REACH`] bytes around a hit in a
+    /// long line, not the whole line.
     pub keyword_in_name: bool,
     /// Built-in validator.
     pub check: Option<CheckKind>,
