@@ -126,6 +126,14 @@ fn hostile_and_broken_archives_end_in_a_reason() {
     assert_eq!(events("h.tar", &t, &limits()), [ev("!/etc/cron.d/x", "abs\n"), ev("!../../escape.env", "up\n")]);
     let z = zip_of(&[("a.env", b"A=1\n")]);
     assert_eq!(events("t.zip", &z[..z.len() / 2], &limits()), [ev("!", "<archive_error>")]);
+    // the end record is there but the central directory it points to is not
+    let mut bad_dir = z.clone();
+    let central = bad_dir.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+    bad_dir[central..central + 4].copy_from_slice(b"XXXX");
+    assert!(zip::Zip::new(&bad_dir).is_err());
+    assert!(zip::Zip::new(&z).is_ok());
+    let no_end = zip::Zip::new(&z[..z.len() - 22]).err().unwrap().to_string();
+    assert!(no_end.contains("no end of central directory record"), "{no_end}");
     let g = gz(&vec![b'x'; 100_000]);
     let got = events("t.gz", &g[..g.len() / 2], &limits());
     assert_eq!(got, [ev("!t", "<archive_error>")]);

@@ -42,14 +42,36 @@ pub fn mask(block: &[u8; super::BLOCK]) -> u32 {
     let b = i8x16::new(block.map(|x| x as i8));
     let folded = b | i8x16::splat(0x20);
     let letter = folded.cmp_gt(i8x16::splat(b'a' as i8 - 1)) & folded.cmp_lt(i8x16::splat(b'z' as i8 + 1));
-    let digit = b.cmp_gt(i8x16::splat(b'0' as i8 - 1)) & b.cmp_lt(i8x16::splat(b'9' as i8 + 1));
-    let symbol = b.cmp_eq(i8x16::splat(b'+' as i8))
-        | b.cmp_eq(i8x16::splat(b'/' as i8))
-        | b.cmp_eq(i8x16::splat(b'-' as i8))
-        | b.cmp_eq(i8x16::splat(b'_' as i8));
+    // `/` sits just below `0`: one range for both
+    let digit = b.cmp_gt(i8x16::splat(b'/' as i8 - 1)) & b.cmp_lt(i8x16::splat(b'9' as i8 + 1));
+    let symbol =
+        b.cmp_eq(i8x16::splat(b'+' as i8)) | b.cmp_eq(i8x16::splat(b'-' as i8)) | b.cmp_eq(i8x16::splat(b'_' as i8));
     // sixteen lanes: the mask's upper bits are zero, so the cast keeps it as it is
     (letter | digit | symbol).move_mask() as u32
 }
+
+/// Characters a candidate may start with: the first decoded byte (the character's six bits and
+/// two more) must be able to start text. Not when it is a control character (values 0, 1 and
+/// 4 to 7: bytes 0x00 to 0x07 and 0x10 to 0x1F), a UTF-8 continuation byte (32 to 47: 0x80 to
+/// 0xBF) or no UTF-8 byte at all (62, 63: 0xF8 to 0xFF); such a span always fails
+/// [`super::is_text`], and most identifiers start with one of `g` to `v` (32 to 47).
+const LEAD: Class = {
+    let mut c = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let v = match b as u8 {
+            x @ b'A'..=b'Z' => x - b'A',
+            x @ b'a'..=b'z' => x - b'a' + 26,
+            x @ b'0'..=b'9' => x - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => 255,
+        };
+        c[b] = matches!(v, 2 | 3 | 8..=31 | 48..=61);
+        b += 1;
+    }
+    c
+};
 
 const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
     .with_decode_padding_mode(DecodePaddingMode::Indifferent)
@@ -93,6 +115,9 @@ impl Decoder for Base64 {
         // the first characters, decoded without allocating, tell text from binary; asked before
         // the whole span is read, as most candidates (identifiers, paths) fail it. Letters and
         // digits decode alike in both alphabets, so the prefix's own symbols choose its engine.
+        if !span.first().is_some_and(|&c| LEAD[c as usize]) {
+            return false;
+        }
         let mut head = [0u8; PROBE / 4 * 3];
         if span.len() >= PROBE && span[..PROBE].iter().all(|&b| CLASS[b as usize]) {
             let probe = &span[..PROBE];
@@ -187,6 +212,29 @@ mod tests {
                 assert_eq!(mask(&block), u32::from(CLASS[b as usize]) << k, "byte {b:#x} at {k}");
             }
         }
+    }
+
+    #[test]
+    fn a_rejected_first_character_never_starts_text() {
+        // every first character with every second: where LEAD says no, the first decoded bytes
+        // fail the probe (`text_start`) or the whole fails `is_text` (the rest is plain text)
+        let rest = STANDARD.encode("ordinary text after it, long enough");
+        for &a in base64::alphabet::STANDARD.as_str().as_bytes() {
+            for &b in base64::alphabet::STANDARD.as_str().as_bytes() {
+                let span = format!("{}{}{}", a as char, b as char, &rest[2..]);
+                let mut out = Vec::new();
+                let decodes = STANDARD.decode_vec(&span, &mut out).is_ok()
+                    && text_start(&out[..PROBE / 4 * 3])
+                    && super::super::is_text(&out, 8);
+                if !LEAD[a as usize] {
+                    assert!(!decodes, "{span} decodes to text {:?}", String::from_utf8_lossy(&out));
+                    assert!(!Base64.decode(span.as_bytes(), &mut Vec::new()));
+                }
+            }
+            let ok = LEAD[a as usize];
+            assert!(ok == (b"CDIJKLMNOPQRSTUVWXYZabcdefwxyz0123456789".contains(&a)), "{}", a as char);
+        }
+        assert!(LEAD[b'_' as usize] == LEAD[b'/' as usize] && LEAD[b'-' as usize] == LEAD[b'+' as usize]);
     }
 
     fn cands(hay: &str) -> Vec<String> {

@@ -34,10 +34,9 @@ pub fn clusters(
     out: &mut Vec<Range<usize>>,
 ) {
     let mut from = region.start;
-    while let Some(k) = memchr::memchr(marker, &hay[from..region.end]) {
-        let i = from + k;
-        if !is_escape(hay, i) {
-            from = i + 1;
+    for k in memchr::memchr_iter(marker, &hay[region.clone()]) {
+        let i = region.start + k;
+        if i < from || !is_escape(hay, i) {
             continue;
         }
         let mut s = i;
