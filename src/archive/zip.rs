@@ -21,8 +21,9 @@ impl<'a> Zip<'a> {
         // The zip crate looks for the end record from the end back to the start through `Read`
         // and `Seek`, a few bytes at a time (it allows garbage after the comment): for a file
         // that only starts like a zip (1,124 in the benchmark tree) one SIMD search says the
-        // same at once.
-        if memchr::memmem::rfind(bytes, END_RECORD).is_none() {
+        // same at once (forward: `memmem`'s reverse search has no vector prefilter and cost
+        // four times as much there).
+        if memchr::memmem::find(bytes, END_RECORD).is_none() {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 "invalid Zip archive: no end of central directory record (truncated, or not a zip)",
