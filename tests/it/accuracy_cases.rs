@@ -494,3 +494,36 @@ fn weak_database_defaults_keys_on_command_lines_and_key_rings() {
         ]
     );
 }
+
+#[test]
+fn go_mysql_data_source_names_with_a_password() {
+    let mut fk = Fake::new(1212);
+    let t = Tree::new();
+    // the driver splits at the last `@` before the network: `@` and `(` belong to the password
+    let tricky = format!("p@ss({})", fk.chars(8, ALNUM));
+    t.write(
+        "internal/db/db.go",
+        format!(
+            "package db\n\nconst dsn = \"svc:{}@tcp(db.internal:3306)/orders?parseTime=true\"\n\n\
+             var fallback = \"report:{tricky}@tcp([de:ad:be:ef::ca:fe]:80)/reports\"\n\
+             var local = fmt.Sprintf(\"%s:%s@tcp(%s)/%s\", user, pass, host, name)\n\
+             var sock = \"app:{}@unix(/run/mysqld/mysqld.sock)/app\"\n",
+            password(&mut fk),
+            password(&mut fk)
+        ),
+    );
+    t.write("docs.md", "Example: `user:password@tcp(localhost:5555)/dbname?tls=skip-verify`\n");
+    t.write(".env", "MYSQL_DSN=root:${MYSQL_ROOT_PASSWORD}@tcp(mysql:3306)/app\n");
+    let (code, got, j) = found(&t, &["scan", ".", "--format", "json", "--show-secrets"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        got,
+        vec![
+            f("mysql-go-dsn-password", "internal/db/db.go", 3),
+            f("mysql-go-dsn-password", "internal/db/db.go", 5),
+            f("mysql-go-dsn-password", "internal/db/db.go", 7),
+        ]
+    );
+    let secrets: Vec<&str> = j["findings"].as_array().unwrap().iter().map(|x| x["secret"].as_str().unwrap()).collect();
+    assert!(secrets.contains(&tricky.as_str()), "{secrets:?}");
+}
