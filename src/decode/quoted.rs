@@ -1,6 +1,7 @@
 //! Quoted-printable (RFC 2045), in mail and MIME parts that say so: once a region names
-//! `quoted-printable` (in any case but mixed case within `printable`) in its first 64 KiB, each line after that header with an
-//! `=` in it (lines joined by soft breaks count as one) is a candidate, decoded with the
+//! `quoted-printable` in its first 64 KiB (`quoted` in any case, `printable` as mail software
+//! writes it: lower case, capitalised or capitals), each line after that header with an `=` in
+//! it (lines joined by soft breaks count as one) is a candidate, decoded with the
 //! `quoted_printable` crate (soft line breaks joined, `=XX` escapes decoded).
 
 use std::ops::Range;
@@ -25,7 +26,7 @@ fn header_end(hay: &[u8], region: &Range<usize>) -> Option<usize> {
     const WORD: &[u8] = b"quoted-printable";
     let text = &hay[region.start..region.end.min(region.start + HEAD)];
     let at = TAIL.as_ref()?.find_iter(text).map(|m| m.start()).find_map(|dash| {
-        let start = dash.checked_sub(WORD.len() - "-printable".len())?;
+        let start = dash.checked_sub("quoted".len())?;
         text.get(start..start + WORD.len())?.eq_ignore_ascii_case(WORD).then_some(start)
     })?;
     let eol = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |k| at + k + 1);
