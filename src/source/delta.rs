@@ -206,23 +206,7 @@ impl Store {
                 Some(State::Done(f)) => Some(Arc::clone(f)),
                 _ => None,
             };
-            let found = base.and_then(|b| carry(&b, &p.plan)).map(|mut carried| {
-                let id = match &p.origin {
-                    super::Origin::Git { blob, .. } => Some(blob.clone()),
-                    _ => None,
-                };
-                for f in &mut carried {
-                    *f = f.at(&p.origin);
-                    f.blob.clone_from(&id);
-                }
-                carried.extend(p.found.iter().cloned());
-                // a secret found as written in the blob is not reported again decoded from it
-                let plain: std::collections::HashSet<String> =
-                    carried.iter().filter(|f| f.decoded.is_empty()).map(|f| f.fingerprint.to_string()).collect();
-                carried.retain(|f| f.decoded.is_empty() || !plain.contains(f.fingerprint.as_str()));
-                carried.sort_by_key(|f| (f.location, f.rule_index));
-                carried
-            });
+            let found = base.and_then(|b| complete(&b, &p));
             let record = settle(id, &p, found);
             if let Some(e) = self.lock().get_mut(&id) {
                 e.state = record.map_or(State::Unusable, |f| State::Done(Arc::new(f)));
@@ -233,25 +217,37 @@ impl Store {
     /// Line starts and keyed line hashes of `bytes` (lines as findings count them: a break is
     /// `\n`, `\r\n` or a lone `\r`, and belongs to the line it ends).
     pub fn lines(&self, bytes: &[u8]) -> Lines {
-        let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
-        let mut at = 0;
-        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
-            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-                continue;
-            }
-            starts.push(at);
-            at = i + 1;
-        }
-        if at < bytes.len() {
-            starts.push(at);
-        }
+        let mut lines = Lines::starts(bytes);
+        let starts = &lines.starts;
         let hashes = starts
             .iter()
             .enumerate()
             .map(|(i, &s)| self.hasher.hash_one(&bytes[s..starts.get(i + 1).copied().unwrap_or(bytes.len())]))
             .collect();
-        Lines { starts, hashes: Arc::new(hashes), len: bytes.len() }
+        lines.hashes = Arc::new(hashes);
+        lines
     }
+}
+
+/// Every finding of a version matched by parts: its windows' and those carried from its
+/// base's findings (`base`), at the version's place; None when carrying cannot stand.
+pub fn complete(base: &[Finding], p: &Partial) -> Option<Vec<Finding>> {
+    let mut carried = carry(base, &p.plan)?;
+    let id = match &p.origin {
+        super::Origin::Git { blob, .. } => Some(blob.clone()),
+        _ => None,
+    };
+    for f in &mut carried {
+        *f = f.at(&p.origin);
+        f.blob.clone_from(&id);
+    }
+    carried.extend(p.found.iter().cloned());
+    // a secret found as written in the blob is not reported again decoded from it
+    let plain: std::collections::HashSet<String> =
+        carried.iter().filter(|f| f.decoded.is_empty()).map(|f| f.fingerprint.to_string()).collect();
+    carried.retain(|f| f.decoded.is_empty() || !plain.contains(f.fingerprint.as_str()));
+    carried.sort_by_key(|f| (f.location, f.rule_index));
+    Some(carried)
 }
 
 /// A blob's lines.
@@ -264,6 +260,29 @@ pub struct Lines {
 }
 
 impl Lines {
+    /// Line starts of `bytes`, without hashes (lines as findings count them: a break is
+    /// `\n`, `\r\n` or a lone `\r`, and belongs to the line it ends).
+    pub fn starts(bytes: &[u8]) -> Lines {
+        let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
+        let mut at = 0;
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                continue;
+            }
+            starts.push(at);
+            at = i + 1;
+        }
+        if at < bytes.len() {
+            starts.push(at);
+        }
+        Lines { starts, hashes: Arc::new(Vec::new()), len: bytes.len() }
+    }
+
+    /// Number of lines.
+    pub fn count(&self) -> usize {
+        self.starts.len()
+    }
+
     /// Byte offset where line `i` (0-based) starts; the blob's length past the last.
     fn start(&self, i: usize) -> usize {
         self.starts.get(i).copied().unwrap_or(self.len)
@@ -378,10 +397,18 @@ pub fn plan(a: &[u64], lines: &Lines, reach: Reach) -> Option<Plan> {
         let at = |r: Range<u32>| r.start as usize + pre..r.end as usize + pre;
         hunks.push((at(x), at(y)));
     });
+    Some(plan_hunks(hunks, lines, reach))
+}
+
+/// Plans the scan of a new version (`lines`) from its changed lines (`hunks`: base lines,
+/// new lines, 0-based, in order), each window's owned part `reach` bytes around the changes
+/// and its context `reach` more.
+pub fn plan_hunks(hunks: Vec<(Range<usize>, Range<usize>)>, lines: &Lines, reach: Reach) -> Plan {
+    let count = lines.count();
     // owned and context line ranges of the new version, merged where contexts meet
     let mut parts: Vec<(Range<usize>, Range<usize>)> = Vec::new();
     for (_, y) in &hunks {
-        let own = reach.back(lines, y.start)..reach.forward(lines, y.end).max(y.start + 1).min(b.len());
+        let own = reach.back(lines, y.start)..reach.forward(lines, y.end).max(y.start + 1).min(count);
         let ctx = reach.back(lines, own.start)..reach.forward(lines, own.end);
         match parts.last_mut() {
             Some((o, c)) if lines.start(ctx.start) <= lines.start(c.end) + MERGE_GAP => {
@@ -403,13 +430,56 @@ pub fn plan(a: &[u64], lines: &Lines, reach: Reach) -> Option<Plan> {
                 cells_before: 0,
                 offset: offset as u64,
                 own: lines.start(own.start) - offset..lines.start(own.end) - offset,
-                last: ctx.end >= b.len(),
+                last: ctx.end >= count,
             };
             (offset..lines.start(ctx.end), w)
         })
         .collect();
     let owned = parts.into_iter().map(|(o, _)| o).collect();
-    Some(Plan { windows, hunks, owned, reach })
+    Plan { windows, hunks, owned, reach }
+}
+
+/// The changed lines of a version rebuilt from a git delta ([`super::pack`]), as [`plan`]
+/// makes them from a line diff. Lines are aligned in order: a line of the new version is
+/// unchanged when it is the same as the next base line not yet aligned, or else when it lies
+/// within one copied range and was a whole line of the base there too (same start, same end)
+/// after that line; every other line is changed. (A delta may copy a repeated line, `]` or
+/// `}`, from any place it occurs: the first test keeps such lines aligned.) `base` and `new`
+/// are each version's bytes and lines.
+pub fn hunks_from_copies(
+    base: (&[u8], &Lines),
+    new: (&[u8], &Lines),
+    copies: &[super::pack::Copy],
+) -> Vec<(Range<usize>, Range<usize>)> {
+    let ((a, la), (b, lb)) = (base, new);
+    let mut hunks = Vec::new();
+    let (mut next_a, mut next_b) = (0usize, 0usize);
+    let mut c = 0;
+    for j in 0..lb.count() {
+        let (s, e) = (lb.start(j), lb.start(j + 1));
+        let line = &b[s..e];
+        let i = if next_a < la.count() && a[la.start(next_a)..la.start(next_a + 1)] == *line {
+            next_a
+        } else {
+            while c < copies.len() && copies[c].to + copies[c].len <= s {
+                c += 1;
+            }
+            let Some(cp) = copies.get(c).filter(|cp| cp.to <= s && e <= cp.to + cp.len) else { continue };
+            let from = cp.from + (s - cp.to);
+            match la.starts[next_a.min(la.count())..].binary_search(&from) {
+                Ok(k) if la.start(next_a + k + 1) - from == e - s => next_a + k,
+                _ => continue,
+            }
+        };
+        if i > next_a || j > next_b {
+            hunks.push((next_a..i, next_b..j));
+        }
+        (next_a, next_b) = (i + 1, j + 1);
+    }
+    if next_a < la.count() || next_b < lb.count() {
+        hunks.push((next_a..la.count(), next_b..lb.count()));
+    }
+    hunks
 }
 
 /// The base's findings (before policy) in unchanged lines outside the windows, moved to their

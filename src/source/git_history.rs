@@ -21,8 +21,8 @@ use std::sync::{Arc, Mutex};
 use git2::{ObjectType, Oid, Repository, Sort, Tree};
 
 use crate::source::delta::Store;
-use crate::source::versions;
 use crate::source::{Blob, BlobSink, CommitInfo, Content, Origin, SkipReason, classify};
+use crate::source::{packed_history, versions};
 
 /// What part of history to scan.
 #[derive(Debug, Clone, Default)]
@@ -208,6 +208,7 @@ fn walk(
     opts: &HistoryOptions,
     warn: &dyn Fn(&str),
     store: Option<&Store>,
+    trees: Option<&HashMap<Oid, Vec<u8>>>,
     on_new: &mut dyn FnMut(Oid, &Origin, Option<Oid>),
 ) -> Result<Enumeration, GitError> {
     let gerr =
@@ -292,13 +293,7 @@ fn walk(
         en.commit_order.insert(oid, en.commits as u32);
         en.commits += 1;
         let info = Arc::new(CommitInfo::from_commit(&commit));
-        let tree = match commit.tree() {
-            Ok(t) => t,
-            Err(e) => {
-                en.missing.push(format!("tree of commit {oid}: {}", e.message()));
-                continue;
-            }
-        };
+        let tree_id = commit.tree_id();
         // Called for every blob entry of every new tree, most of them blobs seen before at the
         // same path: compare the path in pieces and allocate only for a new blob or path.
         let mut add = |id: Oid, prefix: &str, name: &[u8], en: &mut Enumeration| {
@@ -347,6 +342,13 @@ fn walk(
             }
         };
         if diff_mode {
+            let tree = match commit.tree() {
+                Ok(t) => t,
+                Err(e) => {
+                    en.missing.push(format!("tree of commit {oid}: {}", e.message()));
+                    continue;
+                }
+            };
             let parent_tree = commit.parent(0).ok().and_then(|p| p.tree().ok());
             match repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None) {
                 Ok(diff) => {
@@ -365,31 +367,78 @@ fn walk(
                 Err(e) => en.missing.push(format!("diff of commit {oid}: {}", e.message())),
             }
         } else {
-            let mut stack: Vec<(Tree<'_>, String)> = Vec::new();
-            if seen_trees.insert(tree.id()) {
-                stack.push((tree, String::new()));
+            let mut stack: Vec<(TreeData<'_>, String)> = Vec::new();
+            if seen_trees.insert(tree_id) {
+                match TreeData::get(repo, trees, tree_id) {
+                    Ok(t) => stack.push((t, String::new())),
+                    Err(e) => en.missing.push(format!("tree of commit {oid}: {}", e.message())),
+                }
             }
             while let Some((t, prefix)) = stack.pop() {
-                for e in t.iter() {
-                    match (e.kind(), e.filemode()) {
-                        (_, 0o160000) => en.submodules += 1,
-                        (_, 0o120000) => {}
-                        (Some(ObjectType::Tree), _) if seen_trees.insert(e.id()) => {
-                            let name = String::from_utf8_lossy(e.name_bytes());
-                            let p = if prefix.is_empty() { name.into_owned() } else { format!("{prefix}/{name}") };
-                            match repo.find_tree(e.id()) {
-                                Ok(sub) => stack.push((sub, p)),
-                                Err(err) => en.missing.push(format!("tree {} ({p}): {}", e.id(), err.message())),
-                            }
+                t.for_each(|mode, id, name| match mode {
+                    0o160000 => en.submodules += 1,
+                    0o120000 => {}
+                    0o040000 if seen_trees.insert(id) => {
+                        let name = String::from_utf8_lossy(name);
+                        let p = if prefix.is_empty() { name.into_owned() } else { format!("{prefix}/{name}") };
+                        match TreeData::get(repo, trees, id) {
+                            Ok(sub) => stack.push((sub, p)),
+                            Err(err) => en.missing.push(format!("tree {id} ({p}): {}", err.message())),
                         }
-                        (Some(ObjectType::Blob), _) => add(e.id(), &prefix, e.name_bytes(), &mut en),
-                        _ => {}
                     }
-                }
+                    0o040000 => {}
+                    _ => add(id, &prefix, name, &mut en),
+                });
             }
         }
     }
     Ok(en)
+}
+
+/// A tree read by libgit2, or rebuilt from a pack ([`super::pack::Pack::trees`]).
+enum TreeData<'r> {
+    Git(Tree<'r>),
+    Raw(&'r [u8]),
+}
+
+impl<'r> TreeData<'r> {
+    fn get(repo: &'r Repository, trees: Option<&'r HashMap<Oid, Vec<u8>>>, id: Oid) -> Result<Self, git2::Error> {
+        match trees.and_then(|t| t.get(&id)) {
+            Some(raw) => Ok(TreeData::Raw(raw)),
+            None => repo.find_tree(id).map(TreeData::Git),
+        }
+    }
+
+    /// Calls `f` with each entry's mode, id and name (a raw tree: `MODE NAME\0` and 20 bytes
+    /// of id per entry, as `gitformat-tree` has it; parsing stops at a malformed entry).
+    fn for_each(&self, mut f: impl FnMut(u32, Oid, &[u8])) {
+        match self {
+            TreeData::Git(t) => {
+                for e in t.iter() {
+                    let mode = match e.kind() {
+                        Some(ObjectType::Tree) => 0o040000,
+                        _ => e.filemode() as u32,
+                    };
+                    f(mode, e.id(), e.name_bytes());
+                }
+            }
+            &TreeData::Raw(mut b) => {
+                while let Some(sp) = memchr::memchr(b' ', b) {
+                    let Some(nul) = memchr::memchr(0, &b[sp..]).map(|n| sp + n) else { break };
+                    let Some(raw) = b.get(nul + 1..nul + 21) else { break };
+                    let Ok(id) = Oid::from_bytes(raw) else { break };
+                    let mode = b[..sp].iter().try_fold(0u32, |m, &c| match c {
+                        b'0'..=b'7' => Some(m * 8 + u32::from(c - b'0')),
+                        _ => None,
+                    });
+                    let Some(mode) = mode else { break };
+                    // a tree's mode is written `40000`; a blob's is 100644, 100755 or 100664
+                    f(mode, id, &b[sp + 1..nul]);
+                    b = &b[nul + 21..];
+                }
+            }
+        }
+    }
 }
 
 fn collect_all_blobs(tree: &Tree<'_>, out: &mut HashSet<Oid>) {
@@ -453,12 +502,40 @@ where
         }
         // The workers only stop when `tx` is dropped, so a send cannot fail.
         let mut batch = Vec::with_capacity(BATCH);
-        let en = walk(repo, path, opts, warn, store.as_ref(), &mut |id, origin, base| {
-            batch.push((id, origin.clone(), base));
+        let mut send = |job: (Oid, Origin, Option<Oid>)| {
+            batch.push(job);
             if batch.len() == BATCH {
                 let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
             }
-        });
+        };
+        let en = match store.as_ref().filter(|_| whole_history(opts)) {
+            // the whole history: walk first, then the blobs in packs in pack order, then the rest
+            Some(store) => {
+                let mut jobs = Vec::new();
+                let packs = packed_history::packs(repo.commondir());
+                let trees = packed_history::trees(&packs, threads);
+                let en = walk(repo, path, opts, warn, Some(store), trees.as_ref(), &mut |id, origin, base| {
+                    jobs.push((id, origin.clone(), base));
+                });
+                drop(trees);
+                let firsts: Vec<(Oid, Origin)> = jobs.iter().map(|(id, o, _)| (*id, o.clone())).collect();
+                let (taken, hits) = packed_history::scan(&packs, &firsts, max, threads, store, &make_sink);
+                drop(firsts);
+                matched.lock().unwrap_or_else(|e| e.into_inner()).extend(hits);
+                let taken: HashSet<Oid> = taken.into_iter().collect();
+                for job in jobs {
+                    if !taken.contains(&job.0) {
+                        send(job);
+                    } else if let Some(b) = job.2 {
+                        store.release(b);
+                    }
+                }
+                en
+            }
+            None => walk(repo, path, opts, warn, store.as_ref(), None, &mut |id, origin, base| {
+                send((id, origin.clone(), base));
+            }),
+        };
         let _ = tx.send(batch);
         drop(tx);
         en
@@ -479,6 +556,12 @@ where
         }
     }
     Ok(en)
+}
+
+/// Whether the options select the whole history (no range, date or hidden commits): then the
+/// blobs are read from the packs in pack order ([`packed_history`]).
+fn whole_history(opts: &HistoryOptions) -> bool {
+    opts.ranges.is_empty() && opts.since.is_none() && !opts.hide_remotes && opts.hide.is_empty()
 }
 
 /// Reads one blob and hands it to the sink for `places` (non-empty). `repeat`: its bytes were

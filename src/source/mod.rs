@@ -8,6 +8,8 @@ pub mod encrypted;
 pub mod fs;
 pub mod git_history;
 pub mod image;
+pub mod pack;
+pub mod packed_history;
 pub mod presence;
 pub mod provenance;
 pub mod pushed;
