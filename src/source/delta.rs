@@ -30,7 +30,6 @@
 //! Line hashes are dropped when no path has the blob as last version and no queued version
 //! uses it as base; findings (before policy) stay until the versions are settled.
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
@@ -93,7 +92,7 @@ struct Entry {
 /// The records of versions that later versions use as base.
 #[derive(Debug, Default)]
 pub struct Store {
-    entries: Mutex<HashMap<Oid, Entry>>,
+    entries: Mutex<super::OidMap<Entry>>,
     next: std::sync::atomic::AtomicU64,
     /// Keyed per process (lines cannot be crafted to collide), and fast on short lines:
     /// hashing every line of every large version is most of what comparing costs.
@@ -101,7 +100,7 @@ pub struct Store {
 }
 
 impl Store {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Oid, Entry>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, super::OidMap<Entry>> {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -440,46 +439,90 @@ pub fn plan_hunks(hunks: Vec<(Range<usize>, Range<usize>)>, lines: &Lines, reach
 }
 
 /// The changed lines of a version rebuilt from a git delta ([`super::pack`]), as [`plan`]
-/// makes them from a line diff. Lines are aligned in order: a line of the new version is
-/// unchanged when it is the same as the next base line not yet aligned, or else when it lies
-/// within one copied range and was a whole line of the base there too (same start, same end)
-/// after that line; every other line is changed. (A delta may copy a repeated line, `]` or
-/// `}`, from any place it occurs: the first test keeps such lines aligned.) `base` and `new`
-/// are each version's bytes and lines.
+/// makes them from a line diff. A line of the new version that lies within one copied range
+/// and was a whole line of the base there too (same start, same end) is a candidate pair;
+/// the longest run of pairs in order on both sides is kept (a delta may copy a repeated line,
+/// `]` or `}`, from any place it occurs, and such a pair out of order must not cut the
+/// alignment); between two kept pairs, equal lines at the start and end of the gap are
+/// paired too, and what is left is a hunk. `base` and `new` are each version's bytes and
+/// lines.
 pub fn hunks_from_copies(
     base: (&[u8], &Lines),
     new: (&[u8], &Lines),
     copies: &[super::pack::Copy],
 ) -> Vec<(Range<usize>, Range<usize>)> {
     let ((a, la), (b, lb)) = (base, new);
-    let mut hunks = Vec::new();
-    let (mut next_a, mut next_b) = (0usize, 0usize);
-    let mut c = 0;
+    // candidate pairs (base line, new line), in new-line order
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let (mut c, mut hint) = (0, 0);
     for j in 0..lb.count() {
         let (s, e) = (lb.start(j), lb.start(j + 1));
-        let line = &b[s..e];
-        let i = if next_a < la.count() && a[la.start(next_a)..la.start(next_a + 1)] == *line {
-            next_a
-        } else {
-            while c < copies.len() && copies[c].to + copies[c].len <= s {
-                c += 1;
-            }
-            let Some(cp) = copies.get(c).filter(|cp| cp.to <= s && e <= cp.to + cp.len) else { continue };
-            let from = cp.from + (s - cp.to);
-            match la.starts[next_a.min(la.count())..].binary_search(&from) {
-                Ok(k) if la.start(next_a + k + 1) - from == e - s => next_a + k,
-                _ => continue,
-            }
-        };
-        if i > next_a || j > next_b {
-            hunks.push((next_a..i, next_b..j));
+        while c < copies.len() && copies[c].to + copies[c].len <= s {
+            c += 1;
+        }
+        let Some(cp) = copies.get(c).filter(|cp| cp.to <= s && e <= cp.to + cp.len) else { continue };
+        let from = cp.from + (s - cp.to);
+        // within a copied range, the next line of the base is the next line's
+        let at = if la.starts.get(hint) == Some(&from) { Ok(hint) } else { la.starts.binary_search(&from) };
+        if let Ok(i) = at
+            && la.start(i + 1) - from == e - s
+        {
+            pairs.push((i, j));
+            hint = i + 1;
+        }
+    }
+    let kept = increasing(&pairs);
+    let line = |l: &Lines, k: usize| l.start(k)..l.start(k + 1);
+    let same = |i: usize, j: usize| a[line(la, i)] == b[line(lb, j)];
+    let mut hunks = Vec::new();
+    let (mut next_a, mut next_b) = (0usize, 0usize);
+    for (i, j) in kept.into_iter().chain(std::iter::once((la.count(), lb.count()))) {
+        // equal lines at both ends of the gap are unchanged
+        while next_a < i && next_b < j && same(next_a, next_b) {
+            (next_a, next_b) = (next_a + 1, next_b + 1);
+        }
+        let (mut end_a, mut end_b) = (i, j);
+        while end_a > next_a && end_b > next_b && same(end_a - 1, end_b - 1) {
+            (end_a, end_b) = (end_a - 1, end_b - 1);
+        }
+        if end_a > next_a || end_b > next_b {
+            hunks.push((next_a..end_a, next_b..end_b));
         }
         (next_a, next_b) = (i + 1, j + 1);
     }
-    if next_a < la.count() || next_b < lb.count() {
-        hunks.push((next_a..la.count(), next_b..lb.count()));
-    }
     hunks
+}
+
+/// The longest subsequence of `pairs` (in order of their second part) whose first parts
+/// increase strictly too (patience sorting, O(n log n)).
+fn increasing(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    // tails[k]: index of the smallest last base line of an increasing run of length k + 1
+    let mut tails: Vec<usize> = Vec::new();
+    // the base line of each tail, side by side for the search
+    let mut ends: Vec<usize> = Vec::new();
+    let mut prev: Vec<usize> = vec![usize::MAX; pairs.len()];
+    for (n, &(i, _)) in pairs.iter().enumerate() {
+        // most pairs go on the longest run: no search for them
+        let k = if ends.last().is_none_or(|&e| e < i) { ends.len() } else { ends.partition_point(|&e| e < i) };
+        if k > 0 {
+            prev[n] = tails[k - 1];
+        }
+        if k == tails.len() {
+            tails.push(n);
+            ends.push(i);
+        } else {
+            tails[k] = n;
+            ends[k] = i;
+        }
+    }
+    let mut out = Vec::with_capacity(tails.len());
+    let mut at = tails.last().copied().unwrap_or(usize::MAX);
+    while at != usize::MAX {
+        out.push(pairs[at]);
+        at = prev[at];
+    }
+    out.reverse();
+    out
 }
 
 /// The base's findings (before policy) in unchanged lines outside the windows, moved to their
@@ -621,6 +664,22 @@ mod tests {
         assert_eq!(p.windows.len(), 2, "{:?}", p.owned);
         assert!(p.owned[0].contains(&100) && p.owned[0].contains(&110) && p.owned[1].contains(&4000));
         assert!(p.owned_bytes() < 5000 * 37 / 10);
+    }
+
+    #[test]
+    fn a_repeated_line_copied_from_far_away_does_not_cut_the_alignment() {
+        use super::super::pack::Copy;
+        let base = b"a\n}\nb\nc\nd\n}\n";
+        let new = b"a\nx\n}\nb\nc\nd\n}\n";
+        let (la, lb) = (Lines::starts(base), Lines::starts(new));
+        // "a\n" copied, "x\n" inserted, then "}\n" copied from the base's last line (as a
+        // delta may), then "b\nc\nd\n}\n" copied in place
+        let copies =
+            [Copy { from: 0, to: 0, len: 2 }, Copy { from: 10, to: 4, len: 2 }, Copy { from: 4, to: 6, len: 8 }];
+        assert_eq!(hunks_from_copies((base, &la), (new, &lb), &copies), vec![(1..1, 1..2)]);
+        // nothing copied: equal lines at both ends still pair up
+        assert_eq!(hunks_from_copies((base, &la), (new, &lb), &[]), vec![(1..1, 1..2)]);
+        assert_eq!(increasing(&[(5, 0), (1, 1), (2, 2), (9, 3), (3, 4)]), vec![(1, 1), (2, 2), (3, 4)]);
     }
 
     #[test]

@@ -18,11 +18,11 @@ use std::path::Path;
 use std::sync::mpsc::sync_channel;
 use std::sync::{Arc, Mutex};
 
-use git2::{ObjectType, Oid, Repository, Sort, Tree};
+use git2::{ObjectType, Oid, Repository, Tree};
 
 use crate::source::delta::Store;
-use crate::source::{Blob, BlobSink, CommitInfo, Content, Origin, SkipReason, classify};
-use crate::source::{packed_history, versions};
+use crate::source::{Blob, BlobSink, Content, OidMap, OidSet, Origin, SkipReason, classify};
+use crate::source::{commits, packed_history, versions};
 
 /// What part of history to scan.
 #[derive(Debug, Clone, Default)]
@@ -208,56 +208,42 @@ fn walk(
     opts: &HistoryOptions,
     warn: &dyn Fn(&str),
     store: Option<&Store>,
-    trees: Option<&HashMap<Oid, Vec<u8>>>,
+    trees: Option<&OidMap<Vec<u8>>>,
     on_new: &mut dyn FnMut(Oid, &Origin, Option<Oid>),
 ) -> Result<Enumeration, GitError> {
-    let gerr =
-        |what: &str, e: git2::Error| GitError { repo: path.display().to_string(), what: what.to_string(), source: e };
-    let mut en = Enumeration { shallow: repo.is_shallow(), ..Default::default() };
+    let en = Enumeration { shallow: repo.is_shallow(), ..Default::default() };
     if en.shallow {
         warn(&format!(
             "{}: shallow clone: commits before the shallow boundary are not in the repository and are not scanned",
             path.display()
         ));
     }
-    let mut walk = repo.revwalk().map_err(|e| gerr("cannot walk history", e))?;
-    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE).map_err(|e| gerr("cannot sort history", e))?;
-    let mut pushed = 0;
-    for r in &opts.ranges {
-        walk.push_range(r).map_err(|e| gerr(&format!("bad revision range `{r}`"), e))?;
-        pushed += 1;
-    }
-    for r in &opts.refs {
-        let obj = repo.revparse_single(r).map_err(|e| gerr(&format!("unknown ref `{r}`"), e))?;
-        let c = obj.peel_to_commit().map_err(|e| gerr(&format!("`{r}` is not a commit"), e))?;
-        walk.push(c.id()).map_err(|e| gerr("cannot walk history", e))?;
-        pushed += 1;
-    }
-    if opts.hide_remotes {
-        walk.hide_glob("refs/remotes/*").map_err(|e| gerr("cannot exclude remote-tracking refs", e))?;
-    }
-    let mut hidden = 0;
-    for h in &opts.hide {
-        if let Ok(oid) = Oid::from_str(h)
-            && repo.find_commit(oid).is_ok()
-        {
-            walk.hide(oid).map_err(|e| gerr("cannot walk history", e))?;
-            hidden += 1;
-        }
-    }
-    if opts.ranges.is_empty() && opts.refs.is_empty() {
-        let refs = repo.references().map_err(|e| gerr("cannot list refs", e))?;
-        for r in refs.flatten() {
-            if let Ok(c) = r.peel_to_commit() {
-                walk.push(c.id()).map_err(|e| gerr("cannot walk history", e))?;
-                pushed += 1;
-            }
-        }
-        if let Ok(h) = repo.head().and_then(|h| h.peel_to_commit()) {
-            walk.push(h.id()).map_err(|e| gerr("cannot walk history", e))?;
-            pushed += 1;
-        }
-    }
+    // the commits come from a thread of their own ([`commits`]); this one reads the trees
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel(1024);
+        scope.spawn(move || commits::produce(path, opts, tx));
+        let (pushed, hidden) = match rx.recv() {
+            Ok(commits::Msg::Started(r)) => r?,
+            _ => (0, 0),
+        };
+        walk_trees(repo, path, opts, warn, store, trees, on_new, en, (pushed, hidden), rx)
+    })
+}
+
+/// The tree half of [`walk`]: the commits come through `rx`.
+#[allow(clippy::too_many_arguments)]
+fn walk_trees(
+    repo: &Repository,
+    path: &Path,
+    opts: &HistoryOptions,
+    warn: &dyn Fn(&str),
+    store: Option<&Store>,
+    trees: Option<&OidMap<Vec<u8>>>,
+    on_new: &mut dyn FnMut(Oid, &Origin, Option<Oid>),
+    mut en: Enumeration,
+    (pushed, hidden): (usize, usize),
+    rx: std::sync::mpsc::Receiver<commits::Msg>,
+) -> Result<Enumeration, GitError> {
     if pushed == 0 {
         warn(&format!("{}: the repository has no commits", path.display()));
         return Ok(en);
@@ -266,37 +252,33 @@ fn walk(
         collect_all_blobs(&tree, &mut en.head_blobs);
     }
     let diff_mode = !opts.ranges.is_empty() || opts.since.is_some() || opts.hide_remotes || hidden > 0;
-    let mut index: HashMap<Oid, usize> = HashMap::new();
+    let mut index: OidMap<usize> = OidMap::default();
     // the last version of each path met so far (the base of its next version)
     let mut last: HashMap<String, Oid> = HashMap::new();
-    let mut seen_trees: HashSet<Oid> = HashSet::new();
-    for oid in walk {
-        let oid = match oid {
-            Ok(o) => o,
-            Err(e) => {
-                en.missing.push(format!("history walk: {}", e.message()));
+    let mut seen_trees = OidSet::default();
+    let path_hasher = ahash::RandomState::new();
+    let mut places: HashSet<(Oid, u64), ahash::RandomState> = HashSet::default();
+    for msg in rx {
+        let (oid, info, tree_id) = match msg {
+            commits::Msg::Commit(oid, info, tree) => (oid, info, tree),
+            commits::Msg::Missing(m) => {
+                en.missing.push(m);
                 continue;
             }
+            commits::Msg::Started(_) => continue,
         };
-        let commit = match repo.find_commit(oid) {
-            Ok(c) => c,
-            Err(e) => {
-                en.missing.push(format!("commit {oid}: {}", e.message()));
-                continue;
-            }
-        };
-        if let Some(since) = opts.since
-            && commit.author().when().seconds().max(commit.time().seconds()) < since
-        {
-            continue;
-        }
         en.commit_order.insert(oid, en.commits as u32);
         en.commits += 1;
-        let info = Arc::new(CommitInfo::from_commit(&commit));
-        let tree_id = commit.tree_id();
         // Called for every blob entry of every new tree, most of them blobs seen before at the
         // same path: compare the path in pieces and allocate only for a new blob or path.
+        // A set of (blob, keyed hash of the path) answers that with one lookup; the origins are
+        // compared only when the hash says the pair is new, so a collision costs nothing but
+        // that comparison.
         let mut add = |id: Oid, prefix: &str, name: &[u8], en: &mut Enumeration| {
+            let key = (id, path_hasher.hash_one((prefix, name)));
+            if places.contains(&key) {
+                return;
+            }
             let name = String::from_utf8_lossy(name);
             let same_path = |o: &Origin| {
                 let p = o.path();
@@ -314,6 +296,7 @@ fn walk(
                 Some(&i) => Some(i),
                 None => None,
             };
+            places.insert(key);
             let path = if prefix.is_empty() { name.into_owned() } else { format!("{prefix}/{name}") };
             let mut base = None;
             if let Some(store) = store {
@@ -342,14 +325,14 @@ fn walk(
             }
         };
         if diff_mode {
-            let tree = match commit.tree() {
+            let tree = match repo.find_commit(oid).and_then(|c| c.tree()) {
                 Ok(t) => t,
                 Err(e) => {
                     en.missing.push(format!("tree of commit {oid}: {}", e.message()));
                     continue;
                 }
             };
-            let parent_tree = commit.parent(0).ok().and_then(|p| p.tree().ok());
+            let parent_tree = repo.find_commit(oid).ok().and_then(|c| c.parent(0).ok()).and_then(|p| p.tree().ok());
             match repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None) {
                 Ok(diff) => {
                     for d in diff.deltas() {
@@ -402,7 +385,7 @@ enum TreeData<'r> {
 }
 
 impl<'r> TreeData<'r> {
-    fn get(repo: &'r Repository, trees: Option<&'r HashMap<Oid, Vec<u8>>>, id: Oid) -> Result<Self, git2::Error> {
+    fn get(repo: &'r Repository, trees: Option<&'r OidMap<Vec<u8>>>, id: Oid) -> Result<Self, git2::Error> {
         match trees.and_then(|t| t.get(&id)) {
             Some(raw) => Ok(TreeData::Raw(raw)),
             None => repo.find_tree(id).map(TreeData::Git),
@@ -423,8 +406,9 @@ impl<'r> TreeData<'r> {
                 }
             }
             &TreeData::Raw(mut b) => {
-                while let Some(sp) = memchr::memchr(b' ', b) {
-                    let Some(nul) = memchr::memchr(0, &b[sp..]).map(|n| sp + n) else { break };
+                // a mode is at most 6 octal digits; a name is short
+                while let Some(sp) = b.iter().take(8).position(|&c| c == b' ') {
+                    let Some(nul) = b[sp..].iter().position(|&c| c == 0).map(|n| sp + n) else { break };
                     let Some(raw) = b.get(nul + 1..nul + 21) else { break };
                     let Ok(id) = Oid::from_bytes(raw) else { break };
                     let mode = b[..sp].iter().try_fold(0u32, |m, &c| match c {
@@ -522,7 +506,7 @@ where
                 let (taken, hits) = packed_history::scan(&packs, &firsts, max, threads, store, &make_sink);
                 drop(firsts);
                 matched.lock().unwrap_or_else(|e| e.into_inner()).extend(hits);
-                let taken: HashSet<Oid> = taken.into_iter().collect();
+                let taken: OidSet = taken.into_iter().collect();
                 for job in jobs {
                     if !taken.contains(&job.0) {
                         send(job);

@@ -3,6 +3,7 @@
 //! A source reads bytes and hands each [`Blob`] to a [`BlobSink`], or tells the sink why it
 //! skipped something ([`SkipReason`]): nothing read or skipped goes uncounted.
 
+mod commits;
 pub mod delta;
 pub mod encrypted;
 pub mod fs;
@@ -17,6 +18,11 @@ pub mod staged;
 pub mod stdin;
 pub mod versions;
 pub mod window;
+
+/// A map keyed by git object id (ids are hashes already: a fast hasher, keyed per process).
+pub type OidMap<V> = std::collections::HashMap<git2::Oid, V, ahash::RandomState>;
+/// A set of git object ids ([`OidMap`]).
+pub type OidSet = std::collections::HashSet<git2::Oid, ahash::RandomState>;
 
 use std::fmt;
 use std::ops::RangeInclusive;

@@ -150,7 +150,7 @@ impl Pack {
 
     /// Every tree of the pack, rebuilt on `threads` workers, while their bytes total at most
     /// `budget`; None when they are more.
-    pub fn trees(&self, threads: usize, budget: u64) -> Option<std::collections::HashMap<Oid, Vec<u8>>> {
+    pub fn trees(&self, threads: usize, budget: u64) -> Option<super::OidMap<Vec<u8>>> {
         let kind = kinds(&self.entries);
         let total: u64 = self
             .entries
@@ -163,7 +163,7 @@ impl Pack {
         if total > budget {
             return None;
         }
-        let out = Mutex::new((std::collections::HashMap::new(), 0u64));
+        let out = Mutex::new((super::OidMap::default(), 0u64));
         let visit = |_: &mut (), o: Object<'_>, _: Option<&()>| {
             let mut m = out.lock().unwrap_or_else(|e| e.into_inner());
             m.1 += o.bytes.len() as u64;

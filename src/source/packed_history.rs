@@ -13,7 +13,6 @@
 //! are not in a pack (loose objects) or whose chain could not be rebuilt are left to the
 //! caller, which reads them through libgit2 as before.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,7 +22,7 @@ use git2::Oid;
 use super::delta::{self, Lines, Store};
 use super::git_history::deliver;
 use super::pack::{self, Pack};
-use super::{Blob, BlobSink, Content, Origin, SkipReason, Versioned, classify};
+use super::{Blob, BlobSink, Content, OidMap, Origin, SkipReason, Versioned, classify};
 use crate::finding::Finding;
 
 /// What a blob matched whole or by parts leaves for the versions made from it.
@@ -55,8 +54,8 @@ pub(super) fn packs(git_dir: &Path) -> Vec<Pack> {
 /// Every tree in `packs`, rebuilt on `threads` workers for the history walk, while they hold
 /// at most [`TREE_BUDGET`] bytes; None when they are more (the walk then reads them through
 /// libgit2).
-pub(super) fn trees(packs: &[Pack], threads: usize) -> Option<HashMap<Oid, Vec<u8>>> {
-    let mut all: HashMap<Oid, Vec<u8>> = HashMap::new();
+pub(super) fn trees(packs: &[Pack], threads: usize) -> Option<OidMap<Vec<u8>>> {
+    let mut all: OidMap<Vec<u8>> = OidMap::default();
     let mut bytes = 0u64;
     for p in packs {
         let more = p.trees(threads, TREE_BUDGET - bytes)?;
@@ -84,7 +83,7 @@ where
     S: BlobSink,
     F: Fn() -> S + Sync,
 {
-    let jobs: HashMap<Oid, Job<'_>> =
+    let jobs: OidMap<Job<'_>> =
         jobs.iter().map(|(id, origin)| (*id, Job { origin, taken: AtomicBool::new(false) })).collect();
     let matched = std::sync::Mutex::new(Vec::new());
     for p in packs {

@@ -47,7 +47,6 @@ pub(super) fn read_entries(file: &File, len: u64, mut objects: Vec<(Oid, u64)>) 
     let mut chunk = Vec::new();
     let mut chunk_at = 0u64;
     let mut entries = Vec::with_capacity(objects.len());
-    let mut by_offset = std::collections::HashMap::new();
     for (k, &(id, offset)) in objects.iter().enumerate() {
         let end = objects.get(k + 1).map_or(end_of_data, |&(_, o)| o);
         if offset < 12 || end <= offset || end > end_of_data {
@@ -81,15 +80,20 @@ pub(super) fn read_entries(file: &File, len: u64, mut objects: Vec<(Oid, u64)>) 
         if data > end {
             return Err(format!("entry {id}: bad header"));
         }
-        by_offset.insert(offset, entries.len() as u32);
         entries.push((Entry { id, end, data, stored, size, base: None }, base_offset, base_id));
     }
-    let by_id: std::collections::HashMap<Oid, u32> =
-        entries.iter().enumerate().map(|(i, (e, _, _))| (e.id, i as u32)).collect();
+    // ids are looked up only for REF_DELTA bases, rare outside thin packs
+    let by_id: crate::source::OidMap<u32> = if entries.iter().any(|(_, _, bi)| bi.is_some()) {
+        entries.iter().enumerate().map(|(i, (e, _, _))| (e.id, i as u32)).collect()
+    } else {
+        Default::default()
+    };
     Ok(entries
         .into_iter()
         .map(|(mut e, bo, bi)| {
-            e.base = bo.and_then(|o| by_offset.get(&o).copied()).or_else(|| bi.and_then(|i| by_id.get(&i).copied()));
+            e.base = bo
+                .and_then(|o| objects.binary_search_by_key(&o, |&(_, off)| off).ok().map(|i| i as u32))
+                .or_else(|| bi.and_then(|i| by_id.get(&i).copied()));
             e
         })
         .collect())
