@@ -353,6 +353,10 @@ impl BlobSink for Worker<'_> {
         self.matcher.detector().reach()
     }
 
+    fn alike(&self, a: &str, b: &str) -> bool {
+        self.matcher.detector().treats_alike(a, b)
+    }
+
     fn version(&mut self, blob: Blob<'_>, plan: Option<&delta::Plan>) -> Versioned {
         if blob.window.is_some() || blob.repeat || !blob.also.is_empty() || blob.bytes.len() > self.geometry.size {
             return Versioned::Scanned { matched: self.blob(blob), findings: None };

@@ -90,6 +90,17 @@ impl Detector {
         Ok(Detector { rules, prefilter, file_rules, reach })
     }
 
+    /// Whether text at path `a` is matched exactly as at path `b`: the same kind of file
+    /// (code, prose, translation catalog) and the same rules in scope. Credential files are
+    /// parsed by their own rules and are not compared here.
+    pub fn treats_alike(&self, a: &str, b: &str) -> bool {
+        a == b
+            || (named::is_code_path(a) == named::is_code_path(b)
+                && named::is_prose_path(a) == named::is_prose_path(b)
+                && named::is_translation_path(a) == named::is_translation_path(b)
+                && self.rules.rules().iter().all(|r| r.path.is_none() || r.applies_to_path(a) == r.applies_to_path(b)))
+    }
+
     /// The rules.
     pub fn rules(&self) -> &RuleSet {
         &self.rules
@@ -452,6 +463,19 @@ mod tests {
 mod laziness_tests {
     use super::*;
     use crate::rules::load::{build, builtin_sources};
+
+    /// Versions at two paths are matched by parts against each other only when the rules
+    /// see both as the same kind of file.
+    #[test]
+    fn paths_are_alike_when_the_rules_treat_them_alike() {
+        let det = Detector::new(build(builtin_sources().unwrap(), &[]).unwrap()).unwrap();
+        assert!(det.treats_alike("src/a.rs", "src/a.rs"));
+        assert!(det.treats_alike("src/a.rs", "lib/b.rs"));
+        assert!(det.treats_alike("config/settings.txt", "config/renamed.txt"));
+        assert!(!det.treats_alike("README.md", "main.rs"));
+        assert!(!det.treats_alike("locales/de.po", "notes.yaml"));
+        assert!(!det.treats_alike("app.py", "app.yaml"));
+    }
 
     /// A rule whose keywords never occur is never compiled; the one that fires is.
     #[test]

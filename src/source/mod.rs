@@ -263,6 +263,11 @@ pub trait BlobSink {
     fn reach(&self) -> delta::Reach {
         delta::Reach::default()
     }
+    /// Whether text at path `a` is matched exactly as at path `b` (so a version at one may
+    /// be matched by parts against a version at the other); by default only the same path.
+    fn alike(&self, a: &str, b: &str) -> bool {
+        a == b
+    }
     /// A blob of history read as a version of its path ([`delta`]). Without a plan: scans
     /// the whole blob like [`BlobSink::blob`] and returns its findings before policy, for its
     /// next version (sinks that keep no record return none, so no plan is ever made for

@@ -137,7 +137,7 @@ fn one<S: BlobSink>(
     let lines = Lines::starts(text);
     let whole = || Blob { bytes: text, origin: origin.clone(), also: &[], repeat: false, window: None };
     if let (Some(b), Some((base_bytes, copies))) = (base, obj.delta)
-        && b.path == path
+        && sink.alike(&b.path, path)
     {
         let hunks = delta::hunks_from_copies((base_bytes, &b.lines), (text, &lines), copies);
         let plan = delta::plan_hunks(hunks, &lines, reach);
