@@ -17,6 +17,8 @@
 //! - `staged_lines`: the added-line ranges a staged scan computes from a zero-context diff
 //!   (keyhound's own code around libgit2's diff; it has no diff parser of its own), for an old
 //!   and a new buffer split at the first NUL byte.
+//! - `pack`: git delta instructions and pack index and pack files through keyhound's own pack
+//!   reader: every copy inside its base, every pack read to its end without a hang.
 
 #![allow(dead_code)]
 
@@ -404,4 +406,50 @@ pub fn repo_list(data: &[u8]) {
             let _ = s.takes(line);
         }
     }
+}
+
+/// Fuzz target `pack`: git's delta instructions and pack files as keyhound's own pack reader
+/// reads them ([`keyhound::source::pack`]). First byte even: the rest is a base and a delta
+/// (split at the second byte's share of the length); a delta that applies gives exactly the
+/// bytes its copies say. Odd: the next two bytes are the length of a pack index, then the
+/// index, then the pack; the pair is opened and every blob rebuilt, which must end (no hang,
+/// no panic) with each copy of each delta inside its base.
+pub fn pack(data: &[u8]) {
+    use keyhound::source::pack::{Pack, apply};
+    let Some((&mode, rest)) = data.split_first() else { return };
+    if mode % 2 == 0 {
+        let Some((&cut, rest)) = rest.split_first() else { return };
+        let (base, delta) = rest.split_at(rest.len() * usize::from(cut) / 256);
+        if let Ok((out, copies)) = apply(base, delta) {
+            for c in &copies {
+                assert_eq!(&out[c.to..c.to + c.len], &base[c.from..c.from + c.len], "copy {c:?}");
+            }
+        }
+        return;
+    }
+    let Some(len) = rest.get(..2).map(|b| usize::from(u16::from_be_bytes([b[0], b[1]]))) else { return };
+    let rest = &rest[2..];
+    let (index, packed) = rest.split_at(len.min(rest.len()));
+    static DIR: OnceLock<std::path::PathBuf> = OnceLock::new();
+    let dir = DIR.get_or_init(|| {
+        let d = std::env::temp_dir().join(format!("keyhound-fuzz-pack-{}", std::process::id()));
+        std::fs::create_dir_all(&d).expect("a temporary directory");
+        d
+    });
+    // one pair of files per thread (the stable replay runs targets on several threads)
+    let name = format!("pack-{:?}", std::thread::current().id()).replace(|c: char| !c.is_ascii_alphanumeric(), "");
+    let idx = dir.join(format!("{name}.idx"));
+    std::fs::write(&idx, index).expect("write the index");
+    std::fs::write(idx.with_extension("pack"), packed).expect("write the pack");
+    let Ok(p) = Pack::open(&idx) else { return };
+    let visit = |n: &mut usize, o: keyhound::source::pack::Object<'_>, _: Option<&()>| {
+        if let Some((base, copies)) = o.delta {
+            for c in copies {
+                assert_eq!(&o.bytes[c.to..c.to + c.len], &base[c.from..c.from + c.len]);
+            }
+        }
+        *n += 1;
+        Some(())
+    };
+    p.for_each_blob(2, &|_| true, &|| 0usize, &visit, &|_| ());
 }

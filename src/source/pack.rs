@@ -228,6 +228,9 @@ impl Pack {
                     let mut w = make();
                     let mut buf = Vec::new();
                     while let Some(task) = queue.take() {
+                        // marks the task done however this iteration ends (a panic in `visit`
+                        // too, so the other workers do not wait for it forever)
+                        let _done = Done(&queue);
                         let i = task.entry as usize;
                         match self.rebuild(i, task.parent.as_deref().map(|p| &p.bytes[..]), &mut buf) {
                             Ok((bytes, copies)) => {
@@ -251,7 +254,6 @@ impl Pack {
                                 failed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             }
                         }
-                        queue.done();
                     }
                     finish(w);
                 });
@@ -292,6 +294,15 @@ struct Node<R> {
 struct Task<R> {
     entry: u32,
     parent: Option<Arc<Node<R>>>,
+}
+
+/// Marks a task taken from the queue as done when dropped.
+struct Done<'q, R>(&'q Queue<R>);
+
+impl<R> Drop for Done<'_, R> {
+    fn drop(&mut self) {
+        self.0.done();
+    }
 }
 
 /// The shared work list: tasks, and how many are being worked on.

@@ -15,7 +15,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 type Target = fn(&[u8]);
 
-const TARGETS: [(&str, Target); 14] = [
+const TARGETS: [(&str, Target); 15] = [
     ("matcher", targets::matcher),
     ("decode", targets::decode),
     ("decoder", targets::decoder),
@@ -30,6 +30,7 @@ const TARGETS: [(&str, Target); 14] = [
     ("gitleaks_config", targets::gitleaks_config),
     ("verify_spec", targets::verify_spec),
     ("repo_list", targets::repo_list),
+    ("pack", targets::pack),
 ];
 
 /// Fragments spliced into inputs: keywords of real rules, assignment shapes, rule and config
