@@ -271,9 +271,10 @@ fn walk_trees(
         en.commits += 1;
         // Called for every blob entry of every new tree, most of them blobs seen before at the
         // same path: compare the path in pieces and allocate only for a new blob or path.
-        // A set of (blob, keyed hash of the path) answers that with one lookup; the origins are
-        // compared only when the hash says the pair is new, so a collision costs nothing but
-        // that comparison.
+        // A set of (blob, keyed 64-bit hash of the path) answers that with one lookup, and the
+        // origins are compared only for a pair it has not seen. Two paths of one blob with the
+        // same hash would be taken for one (odds of 2^-64 a pair; the key is drawn per process,
+        // so paths cannot be made to collide).
         let mut add = |id: Oid, prefix: &str, name: &[u8], en: &mut Enumeration| {
             let key = (id, path_hasher.hash_one((prefix, name)));
             if places.contains(&key) {
