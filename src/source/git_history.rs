@@ -326,14 +326,18 @@ fn walk_trees(
             }
         };
         if diff_mode {
-            let tree = match repo.find_commit(oid).and_then(|c| c.tree()) {
+            // the commit is read once here for its tree and its first parent's
+            let trees = repo.find_commit(oid).and_then(|c| {
+                let parent = c.parent(0).ok().and_then(|p| p.tree().ok());
+                c.tree().map(|t| (t, parent))
+            });
+            let (tree, parent_tree) = match trees {
                 Ok(t) => t,
                 Err(e) => {
                     en.missing.push(format!("tree of commit {oid}: {}", e.message()));
                     continue;
                 }
             };
-            let parent_tree = repo.find_commit(oid).ok().and_then(|c| c.parent(0).ok()).and_then(|p| p.tree().ok());
             match repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None) {
                 Ok(diff) => {
                     for d in diff.deltas() {

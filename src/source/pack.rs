@@ -79,10 +79,11 @@ struct Entry {
 /// A pack file and its index.
 #[derive(Debug)]
 pub struct Pack {
-    path: PathBuf,
     file: File,
     /// Entries in pack order.
     entries: Vec<Entry>,
+    /// The type of each entry (a delta's: that of its chain's start), found once at open.
+    kind: Vec<u8>,
 }
 
 /// A rebuilt blob handed to the caller.
@@ -120,12 +121,8 @@ impl Pack {
             return Err(err(&path, "the index does not list the pack's objects".into()));
         }
         let entries = read_entries(&file, len, objects).map_err(|r| err(&path, r))?;
-        Ok(Pack { path, file, entries })
-    }
-
-    /// The pack file.
-    pub fn path(&self) -> &Path {
-        &self.path
+        let kind = kinds(&entries);
+        Ok(Pack { file, entries, kind })
     }
 
     /// Rebuilds, on `threads` workers, every blob of the pack that `wanted` or a blob
@@ -151,11 +148,11 @@ impl Pack {
     /// Every tree of the pack, rebuilt on `threads` workers, while their bytes total at most
     /// `budget`; None when they are more.
     pub fn trees(&self, threads: usize, budget: u64) -> Option<super::OidMap<Vec<u8>>> {
-        let kind = kinds(&self.entries);
+        let kind = &self.kind;
         let total: u64 = self
             .entries
             .iter()
-            .zip(&kind)
+            .zip(kind)
             .filter(|&(e, &k)| k == OBJ_TREE && !matches!(e.stored, OBJ_OFS_DELTA | OBJ_REF_DELTA))
             .map(|(e, _)| e.size)
             .sum();
@@ -191,7 +188,7 @@ impl Pack {
         R: Send + Sync,
     {
         let n = self.entries.len();
-        let blob: Vec<bool> = kinds(&self.entries).into_iter().map(|k| k == kind).collect();
+        let blob: Vec<bool> = self.kind.iter().map(|&k| k == kind).collect();
         let want: Vec<bool> = self.entries.iter().zip(&blob).map(|(e, &b)| b && wanted(e.id)).collect();
         // needed: wanted, or the base of a needed entry
         let mut needed = want.clone();

@@ -219,26 +219,32 @@ fn changed_regions_find_exactly_what_whole_blobs_find() {
     for seed in [1, 2, 3, 4] {
         let t = tempfile::tempdir().unwrap();
         history(t.path(), seed, 45);
-        let (whole, _) = scan(t.path(), &["--full-blobs"]);
-        let (parts, report) = scan(t.path(), &[]);
-        assert!(whole.len() > 20, "seed {seed}: the history has findings: {}", whole.len());
-        assert!(
-            whole.iter().any(|f| f.1 == "config/renamed.txt") && whole.iter().any(|f| f.1 == "other.yaml"),
-            "seed {seed}: findings in both large files"
-        );
-        let only_whole: Vec<_> = whole.iter().filter(|f| !parts.contains(f)).collect();
-        let only_parts: Vec<_> = parts.iter().filter(|f| !whole.contains(f)).collect();
-        assert!(
-            only_whole.is_empty() && only_parts.is_empty(),
-            "seed {seed}: whole-blob only: {only_whole:#?}\nchanged-regions only: {only_parts:#?}"
-        );
-        let stats = &report["stats"];
-        let incremental = stats["versions_incremental"].as_u64().unwrap_or(0);
-        let unchanged = stats["bytes_unchanged"].as_u64().unwrap_or(0);
-        let total = stats["bytes_scanned"].as_u64().unwrap();
-        assert!(incremental >= 30, "seed {seed}: versions matched by parts: {incremental}");
-        assert!(unchanged * 2 > total, "seed {seed}: unchanged {unchanged} of {total} bytes");
+        same_as_whole_blobs(t.path(), seed);
     }
+}
+
+/// Scans the history in `dir` with and without `--full-blobs`: the same findings (in both
+/// large files), at least 30 versions matched by parts, over half the bytes unchanged.
+fn same_as_whole_blobs(dir: &Path, seed: u64) {
+    let (whole, _) = scan(dir, &["--full-blobs"]);
+    let (parts, report) = scan(dir, &[]);
+    assert!(whole.len() > 20, "seed {seed}: the history has findings: {}", whole.len());
+    assert!(
+        whole.iter().any(|f| f.1 == "config/renamed.txt") && whole.iter().any(|f| f.1 == "other.yaml"),
+        "seed {seed}: findings in both large files"
+    );
+    let only_whole: Vec<_> = whole.iter().filter(|f| !parts.contains(f)).collect();
+    let only_parts: Vec<_> = parts.iter().filter(|f| !whole.contains(f)).collect();
+    assert!(
+        only_whole.is_empty() && only_parts.is_empty(),
+        "seed {seed}: whole-blob only: {only_whole:#?}\nchanged-regions only: {only_parts:#?}"
+    );
+    let stats = &report["stats"];
+    let incremental = stats["versions_incremental"].as_u64().unwrap_or(0);
+    let unchanged = stats["bytes_unchanged"].as_u64().unwrap_or(0);
+    let total = stats["bytes_scanned"].as_u64().unwrap();
+    assert!(incremental >= 30, "seed {seed}: versions matched by parts: {incremental}");
+    assert!(unchanged * 2 > total, "seed {seed}: unchanged {unchanged} of {total} bytes");
 }
 
 #[test]
@@ -276,20 +282,6 @@ fn packed_versions_matched_by_their_deltas_find_exactly_what_whole_blobs_find() 
         )
         .unwrap();
         assert!(!loose.starts_with("0 objects"), "seed {seed}: commits after the repack are loose: {loose}");
-        let (whole, _) = scan(d, &["--full-blobs"]);
-        let (parts, report) = scan(d, &[]);
-        assert!(whole.len() > 20, "seed {seed}: the history has findings: {}", whole.len());
-        let only_whole: Vec<_> = whole.iter().filter(|f| !parts.contains(f)).collect();
-        let only_parts: Vec<_> = parts.iter().filter(|f| !whole.contains(f)).collect();
-        assert!(
-            only_whole.is_empty() && only_parts.is_empty(),
-            "seed {seed}: whole-blob only: {only_whole:#?}\npacked only: {only_parts:#?}"
-        );
-        let stats = &report["stats"];
-        let incremental = stats["versions_incremental"].as_u64().unwrap_or(0);
-        let unchanged = stats["bytes_unchanged"].as_u64().unwrap_or(0);
-        let total = stats["bytes_scanned"].as_u64().unwrap();
-        assert!(incremental >= 30, "seed {seed}: versions matched by parts: {incremental}");
-        assert!(unchanged * 2 > total, "seed {seed}: unchanged {unchanged} of {total} bytes");
+        same_as_whole_blobs(d, seed);
     }
 }
